@@ -1,0 +1,1 @@
+"""flowc's command line: one module per command, rendering, exit codes. No compiler logic."""

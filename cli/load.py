@@ -1,0 +1,24 @@
+"""Loading one flow for commands that work on one (`inspect`, `graph`, later `compile`)."""
+
+from __future__ import annotations
+
+from flowc.cli import render
+from flowc.compiler import ir
+from flowc.compiler.frontend.loader import load_flow
+from flowc.compiler.lint import internal_error
+from flowc.cli.options import split_target
+
+
+def load_or_report(target: str) -> ir.Program | None:
+    """The selected flow's program, or None after printing why it cannot be used."""
+    path, flow = split_target(target)
+    try:
+        result = load_flow(path, flow)
+    except Exception as exc:  # an unexpected failure is an internal error, never a traceback
+        render.render("full", [internal_error(str(path), "loading", exc)], {}, 1)
+        return None
+    problems = [d for d in result.diagnostics if d.is_error]
+    if problems or result.program is None:
+        render.render("full", list(result.diagnostics), result.sources, 1)
+        return None
+    return result.program

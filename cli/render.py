@@ -1,0 +1,162 @@
+"""Diagnostics rendered for people (full, concise) and machines (json, github, sarif).
+
+Human formats go to stderr, machine formats to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from flowc import __version__
+from flowc.compiler.diagnostics import Diagnostic
+from flowc.compiler.rules import RULES
+
+FORMATS = ("full", "concise", "json", "github", "sarif")
+MACHINE_FORMATS = frozenset({"json", "github", "sarif"})
+
+
+def use_color(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
+
+
+class Style:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+
+
+def render(fmt: str, diagnostics: list[Diagnostic], sources: dict[str, str], files: int) -> None:
+    if fmt in MACHINE_FORMATS:
+        sys.stdout.write(_MACHINE[fmt](diagnostics))
+        return
+    style = Style(use_color(sys.stderr))
+    lines: list[str] = []
+    for d in diagnostics:
+        lines.append(_headline(d, style))
+        if fmt == "full":
+            lines.extend(_excerpt(d, sources.get(d.span.path), style))
+            lines.extend(f"  = note: {n}" for n in d.notes)
+            lines.append("")
+    lines.append(summary(diagnostics, files, style))
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
+def _headline(d: Diagnostic, style: Style) -> str:
+    color = "1;31" if d.is_error else "1;33"
+    return f"{style(str(d.span), '1')}: {style(d.code, color)} {d.message}"
+
+
+def _excerpt(d: Diagnostic, text: str | None, style: Style) -> list[str]:
+    if text is None:
+        return []
+    lines = text.splitlines()
+    if not 1 <= d.span.line <= len(lines):
+        return []
+    source = lines[d.span.line - 1].expandtabs(1)
+    width = len(str(d.span.line))
+    end = d.span.end_col if d.span.end_line == d.span.line else len(source) + 1
+    carets = "^" * max(1, min(end, len(source) + 1) - d.span.col)
+    gutter = style(f"{' ' * width} |", "34")
+    return [
+        gutter,
+        f"{style(f'{d.span.line} |', '34')} {source}",
+        f"{gutter} {' ' * (d.span.col - 1)}{style(carets, '1;31' if d.is_error else '1;33')}",
+    ]
+
+
+def summary(diagnostics: list[Diagnostic], files: int, style: Style | None = None) -> str:
+    style = style or Style(False)
+    errors = sum(d.is_error for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    if not diagnostics:
+        return style(f"All checks passed! ({files} file{'s' if files != 1 else ''} checked)", "32")
+    return f"Found {errors} error{'s' if errors != 1 else ''} and {warnings} warning{'s' if warnings != 1 else ''}."
+
+
+def _json(diagnostics: list[Diagnostic]) -> str:
+    items = [
+        {
+            "code": d.code,
+            "name": RULES[d.code].name,
+            "severity": d.severity.value,
+            "message": d.message,
+            "notes": list(d.notes),
+            "filename": d.span.path,
+            "location": {"row": d.span.line, "column": d.span.col},
+            "end_location": {"row": d.span.end_line, "column": d.span.end_col},
+        }
+        for d in diagnostics
+    ]
+    return json.dumps(items, indent=2) + "\n"
+
+
+def _github(diagnostics: list[Diagnostic]) -> str:
+    out = []
+    for d in diagnostics:
+        level = "error" if d.is_error else "warning"
+        s = d.span
+        props = f"title=flowc ({d.code}),file={_escape_property(s.path)},line={s.line},col={s.col},endLine={s.end_line},endColumn={s.end_col}"
+        out.append(f"::{level} {props}::{_escape_data(f'{d.code} {d.message}')}\n")
+    return "".join(out)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _sarif(diagnostics: list[Diagnostic]) -> str:
+    codes = sorted(RULES)
+    rules = [
+        {
+            "id": code,
+            "name": RULES[code].name,
+            "shortDescription": {"text": RULES[code].name.replace("-", " ")},
+            "fullDescription": {"text": RULES[code].doc},
+            "help": {"text": f"flowc explain {code}"},
+            "defaultConfiguration": {"level": RULES[code].severity.value},
+        }
+        for code in codes
+    ]
+    results = [_sarif_result(d, codes.index(d.code)) for d in diagnostics]
+    doc: dict[str, Any] = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "flowc", "version": __version__, "rules": rules}},
+            "results": results,
+        }],
+    }
+    return json.dumps(doc, indent=2) + "\n"
+
+
+def _sarif_result(d: Diagnostic, index: int) -> dict[str, Any]:
+    s = d.span
+    return {
+        "ruleId": d.code,
+        "ruleIndex": index,
+        "level": "error" if d.is_error else "warning",
+        "message": {"text": d.message},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": s.path.replace(os.sep, "/")},
+                "region": {"startLine": s.line, "startColumn": s.col, "endLine": s.end_line, "endColumn": s.end_col},
+            }
+        }],
+    }
+
+
+_MACHINE: dict[str, Callable[[list[Diagnostic]], str]] = {"json": _json, "github": _github, "sarif": _sarif}

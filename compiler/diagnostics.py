@@ -1,0 +1,63 @@
+"""Diagnostics as data: what the compiler found, where, and how bad it is.
+
+Checks build `Diagnostic` values through `rules.diagnostic`; renderers in `flowc.cli`
+decide how they look. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A source range. Lines are 1-based; columns are 1-based character offsets."""
+
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    @classmethod
+    def file(cls, path: str) -> Span:
+        """A span for a whole file, when nothing more precise is known."""
+        return cls(path, 1, 1, 1, 1)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    span: Span
+    message: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.span.path, self.span.line, self.span.col, self.code, self.message)
+
+
+def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Location order, duplicates removed (two passes may find the same fault)."""
+    unique = {(d.code, d.span, d.message): d for d in diagnostics}
+    return sorted(unique.values(), key=Diagnostic.sort_key)
+
+
+class FlowcError(Exception):
+    """A problem that stops a command before diagnostics apply: bad usage or configuration.
+
+    The CLI's single error boundary turns it into a message and exit code 2.
+    """

@@ -1,0 +1,1 @@
+"""Readers of flow source: files → IR, statically."""

@@ -1,0 +1,64 @@
+"""`# flowc: ignore[FC201]` comments: drop the diagnostics they name, report unused ones."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+
+from flowc.compiler.diagnostics import Diagnostic, Span
+from flowc.compiler.rules import RULES, diagnostic
+
+_COMMENT = re.compile(r"#\s*flowc:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+
+
+@dataclass
+class Suppression:
+    span: Span
+    codes: tuple[str, ...]  # empty: every code on the line
+    used: set[str] = field(default_factory=set)
+
+
+def find_suppressions(path: str, text: str) -> dict[int, Suppression]:
+    """Suppression comments by line; real comments only, never text inside strings."""
+    if "flowc:" not in text:
+        return {}
+    found: dict[int, Suppression] = {}
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT and (m := _COMMENT.search(tok.string)):
+                codes = tuple(c.strip().upper() for c in (m.group("codes") or "").split(",") if c.strip())
+                line, col = tok.start
+                found[line] = Suppression(Span(path, line, col + 1, line, col + 1 + len(tok.string)), codes)
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return found  # a file that does not tokenize has an FC001 already
+    return found
+
+
+def apply_suppressions(diagnostics: list[Diagnostic], sources: dict[str, str],
+                       enabled: frozenset[str]) -> list[Diagnostic]:
+    """Drop suppressed diagnostics; add FC010/FC011 for suppressions that did nothing."""
+    by_path = {path: find_suppressions(path, text) for path, text in sources.items()}
+    kept = [d for d in diagnostics if not _suppressed(d, by_path.get(d.span.path, {}))]
+    for suppressions in by_path.values():
+        for sup in suppressions.values():
+            kept.extend(_unused(sup, enabled))
+    return kept
+
+
+def _suppressed(d: Diagnostic, suppressions: dict[int, Suppression]) -> bool:
+    sup = suppressions.get(d.span.line)
+    if sup is None or (sup.codes and d.code not in sup.codes):
+        return False
+    sup.used.add(d.code)
+    return True
+
+
+def _unused(sup: Suppression, enabled: frozenset[str]) -> list[Diagnostic]:
+    unknown = [c for c in sup.codes if c not in RULES]
+    out = [diagnostic("FC011", sup.span, codes=", ".join(unknown))] if unknown else []
+    if not sup.codes:
+        return out if sup.used else [*out, diagnostic("FC010", sup.span, codes="any code")]
+    unused = [c for c in sup.codes if c in RULES and c in enabled and c not in sup.used]
+    return [*out, diagnostic("FC010", sup.span, codes=", ".join(unused))] if unused else out

@@ -1,0 +1,122 @@
+"""Parsers for option values: Kubernetes quantities and names, durations, cron, requirements.
+
+Each parser returns the normalised value or raises `ValueError` whose text says what is
+wrong; the frontend turns that into a diagnostic at the option's position.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_QUANTITY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")
+_BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
+_DECIMAL = {"m": Decimal("0.001"), "": Decimal(1), "k": Decimal(10) ** 3, "M": Decimal(10) ** 6,
+            "G": Decimal(10) ** 9, "T": Decimal(10) ** 12, "P": Decimal(10) ** 15, "E": Decimal(10) ** 18}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
+_DURATION = re.compile(r"^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$")
+_UNIT_SECONDS = {"ms": Decimal("0.001"), "s": Decimal(1), "m": Decimal(60), "h": Decimal(3600), "d": Decimal(86400)}
+
+DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_LABEL_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_REQUIREMENT = re.compile(
+    r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?"  # name
+    r"(\[[A-Za-z0-9._-]+(,\s*[A-Za-z0-9._-]+)*\])?"  # extras
+    r"(\s*(@\s*\S+|(===|~=|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+"
+    r"(\s*,\s*(===|~=|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+)*))?"  # version or URL
+    r"(\s*;\s*.+)?$"  # environment marker
+)
+CRON_DESCRIPTORS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
+
+
+def quantity(value: object) -> tuple[str, Decimal]:
+    """A Kubernetes quantity as its canonical string and numeric value."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"expected a string or number, got {type(value).__name__}")
+    text = _number_text(value) if not isinstance(value, str) else value.strip()
+    match = _QUANTITY.match(text)
+    if match is None:
+        raise ValueError("not a quantity")
+    number = Decimal(match.group(1))
+    if text.startswith("-"):
+        raise ValueError("must not be negative")
+    return text, number * _multiplier(match.group(3) or "")
+
+
+def _number_text(value: int | float) -> str:
+    return str(value) if isinstance(value, int) else format(Decimal(repr(value)).normalize(), "f")
+
+
+def _multiplier(suffix: str) -> Decimal:
+    if suffix in _BINARY:
+        return Decimal(_BINARY[suffix])
+    if suffix in _DECIMAL:
+        return _DECIMAL[suffix]
+    return Decimal(10) ** int(suffix[1:])
+
+
+def duration_seconds(value: object) -> int:
+    """A duration (`"90s"`, `"1h30m"`, `"2d"`, or seconds as an int) in whole seconds, rounded up."""
+    if isinstance(value, bool):
+        raise ValueError("not a duration")
+    if isinstance(value, int):
+        if value <= 0:
+            raise ValueError("must be positive")
+        return value
+    if not isinstance(value, str) or not _DURATION.match(value.strip()):
+        raise ValueError("not a duration")
+    total = sum(Decimal(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(value))
+    if total <= 0:
+        raise ValueError("must be positive")
+    return int(total.to_integral_value(rounding="ROUND_CEILING"))
+
+
+def cron(expression: str) -> None:
+    """Raise ValueError unless `expression` is a standard 5-field cron or a descriptor."""
+    text = expression.strip()
+    if text.startswith("@"):
+        if text in CRON_DESCRIPTORS:
+            return
+        raise ValueError(f"unknown descriptor; use one of {', '.join(CRON_DESCRIPTORS)}")
+    fields = text.split()
+    if len(fields) != 5:
+        raise ValueError(f"expected 5 fields (minute hour day-of-month month day-of-week), got {len(fields)}")
+    from croniter import croniter  # imported only for flows that have a schedule
+
+    try:
+        valid = croniter.is_valid(text)
+    except (ValueError, TypeError, KeyError, InvalidOperation):
+        valid = False
+    if not valid:
+        raise ValueError("a field is out of range or malformed")
+
+
+def timezone(name: str) -> None:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(name) from exc
+
+
+def label_key(key: str) -> None:
+    prefix, _, name = key.rpartition("/")
+    if prefix and (len(prefix) > 253 or not DNS1123_SUBDOMAIN.match(prefix)):
+        raise ValueError("the prefix before `/` must be a DNS subdomain of at most 253 characters")
+    if len(name) > 63 or not _LABEL_NAME.match(name):
+        raise ValueError("the name must be at most 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric")
+
+
+def label_value(value: str) -> None:
+    if len(value) > 63 or not _LABEL_VALUE.match(value):
+        raise ValueError("must be at most 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric")
+
+
+def requirement(text: str) -> None:
+    if not _REQUIREMENT.match(text.strip()):
+        raise ValueError(text)

@@ -1,0 +1,3 @@
+from flowc.cli.main import main
+
+raise SystemExit(main())
