@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typer
-
 from flowc.compiler.diagnostics import FlowcError
 from flowc.compiler.rules import FAMILIES, RULES, rule_by_name_or_code
 
@@ -28,6 +27,8 @@ def explain(
     rule = rule_by_name_or_code(code)
     if rule is None:
         raise FlowcError(f"unknown rule {code!r}; `flowc explain --list` lists them")
-    typer.echo(f"# {rule.name} ({rule.code})\n\nDefault severity: {rule.severity.value}. Family: {rule.family}.\n")
+    typer.echo(
+        f"# {rule.name} ({rule.code})\n\nDefault severity: {rule.severity.value}. Family: {rule.family}.\n"
+    )
     typer.echo(rule.doc)
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import typer
-
 from flowc.cli import show
 from flowc.cli.load import load_or_report
 from flowc.compiler.diagnostics import FlowcError
@@ -16,7 +15,9 @@ def register(app: typer.Typer) -> None:
 
 
 def graph(
-    target: str = typer.Argument(..., metavar="PATH[:FLOW]", help="A flow file, and the flow if it has several."),
+    target: str = typer.Argument(
+        ..., metavar="PATH[:FLOW]", help="A flow file, and the flow if it has several."
+    ),
     fmt: str = typer.Option("text", "--format", help="text, mermaid or dot."),
 ) -> int:
     """Draw a flow's task graph."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import typer
-
 from flowc.cli import show
 from flowc.cli.load import load_or_report
 from flowc.compiler.serialize import to_data
@@ -16,7 +15,9 @@ def register(app: typer.Typer) -> None:
 
 
 def inspect(
-    target: str = typer.Argument(..., metavar="PATH[:FLOW]", help="A flow file, and the flow if it has several."),
+    target: str = typer.Argument(
+        ..., metavar="PATH[:FLOW]", help="A flow file, and the flow if it has several."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the IR as JSON."),
 ) -> int:
     """Show the IR of a flow: steps, tasks, wiring and options."""

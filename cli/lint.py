@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-
 from flowc.cli import render
 from flowc.compiler.config import Config, load_config
 from flowc.compiler.diagnostics import FlowcError
@@ -18,9 +17,15 @@ def register(app: typer.Typer) -> None:
 
 
 def lint(
-    paths: list[Path] = typer.Argument(None, help="Flow files or directories (default: the current directory)."),
-    output_format: str = typer.Option("full", "--output-format", help="full, concise, json, github or sarif."),
-    select: list[str] = typer.Option(None, "--select", help="Enable only these codes or prefixes (e.g. FC2, FC201)."),
+    paths: list[Path] = typer.Argument(
+        None, help="Flow files or directories (default: the current directory)."
+    ),
+    output_format: str = typer.Option(
+        "full", "--output-format", help="full, concise, json, github or sarif."
+    ),
+    select: list[str] = typer.Option(
+        None, "--select", help="Enable only these codes or prefixes (e.g. FC2, FC201)."
+    ),
     extend_select: list[str] = typer.Option(None, "--extend-select", help="Enable these codes in addition."),
     ignore: list[str] = typer.Option(None, "--ignore", help="Disable these codes or prefixes."),
     config: Path = typer.Option(None, "--config", help="A pyproject.toml to read [tool.flowc] from."),
@@ -28,7 +33,9 @@ def lint(
 ) -> int:
     """Check flows for errors without importing them."""
     if output_format not in render.FORMATS:
-        raise FlowcError(f"unknown --output-format {output_format!r}; choose one of {', '.join(render.FORMATS)}")
+        raise FlowcError(
+            f"unknown --output-format {output_format!r}; choose one of {', '.join(render.FORMATS)}"
+        )
     targets = paths or [Path(".")]
     settings = load_config(targets[0], config)
     enabled = enabled_codes(settings, _split(select), _split(extend_select), _split(ignore))
@@ -44,8 +51,9 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
-def enabled_codes(settings: Config, select: list[str] | None, extend: list[str] | None,
-                  ignore: list[str] | None) -> frozenset[str]:
+def enabled_codes(
+    settings: Config, select: list[str] | None, extend: list[str] | None, ignore: list[str] | None
+) -> frozenset[str]:
     chosen = select if select is not None else settings.select
     extra = (extend or []) + settings.extend_select
     ignored = (ignore or []) + settings.ignore

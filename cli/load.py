@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flowc.cli import render
+from flowc.cli.options import split_target
 from flowc.compiler import ir
 from flowc.compiler.frontend.loader import load_flow
 from flowc.compiler.lint import internal_error
-from flowc.cli.options import split_target
 
 
 def load_or_report(target: str) -> ir.Program | None:

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 
 import click
 import typer
-
-from flowc import __version__
 from flowc.cli import explain, graph, inspect, lint
 from flowc.compiler.diagnostics import FlowcError
+
+from flowc import __version__
 
 app = typer.Typer(
     name="flowc",
@@ -35,7 +35,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
 ) -> None:
     """flowc: lint, inspect and compile flows."""
 
@@ -43,7 +45,9 @@ def _root(
 def main(argv: Sequence[str] | None = None) -> int:
     command = typer.main.get_command(app)
     try:
-        result = command.main(args=list(argv) if argv is not None else None, prog_name="flowc", standalone_mode=False)
+        result = command.main(
+            args=list(argv) if argv is not None else None, prog_name="flowc", standalone_mode=False
+        )
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:

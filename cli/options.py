@@ -13,7 +13,7 @@ _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 def split_target(target: str) -> tuple[Path, str | None]:
     """`flows.py:training` → (Path("flows.py"), "training"); a bare path selects no flow."""
     head, sep, name = target.rpartition(":")
-    if not sep or not head or _WINDOWS_DRIVE.match(target) and head.count(":") == 0 and len(head) == 1:
+    if not sep or not head or (_WINDOWS_DRIVE.match(target) and head.count(":") == 0 and len(head) == 1):
         path, flow = Path(target), None
     elif name.isidentifier():
         path, flow = Path(head), name

@@ -11,9 +11,10 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from flowc import __version__
 from flowc.compiler.diagnostics import Diagnostic
 from flowc.compiler.rules import RULES
+
+from flowc import __version__
 
 FORMATS = ("full", "concise", "json", "github", "sarif")
 MACHINE_FORMATS = frozenset({"json", "github", "sarif"})
@@ -135,10 +136,12 @@ def _sarif(diagnostics: list[Diagnostic]) -> str:
     doc: dict[str, Any] = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "flowc", "version": __version__, "rules": rules}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "flowc", "version": __version__, "rules": rules}},
+                "results": results,
+            }
+        ],
     }
     return json.dumps(doc, indent=2) + "\n"
 
@@ -150,12 +153,19 @@ def _sarif_result(d: Diagnostic, index: int) -> dict[str, Any]:
         "ruleIndex": index,
         "level": "error" if d.is_error else "warning",
         "message": {"text": d.message},
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": {"uri": s.path.replace(os.sep, "/")},
-                "region": {"startLine": s.line, "startColumn": s.col, "endLine": s.end_line, "endColumn": s.end_col},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": s.path.replace(os.sep, "/")},
+                    "region": {
+                        "startLine": s.line,
+                        "startColumn": s.col,
+                        "endLine": s.end_line,
+                        "endColumn": s.end_col,
+                    },
+                }
             }
-        }],
+        ],
     }
 
 

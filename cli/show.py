@@ -21,7 +21,10 @@ def value(v: ir.Value, loops: dict[str, str] | None = None) -> str:
         return var + "".join(f"[{json.dumps(k)}]" for k in v.keys)
     if isinstance(v, ir.Collected):
         return f"[{value(v.value, loops)} for each {v.loop}]"
-    parts = (p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else "{" + value(p, loops) + "}" for p in v.parts)
+    parts = (
+        p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else "{" + value(p, loops) + "}"
+        for p in v.parts
+    )
     return 'f"' + "".join(parts) + '"'
 
 
@@ -71,21 +74,30 @@ def _body(body: tuple[ir.Node, ...], program: ir.Program, loops: dict[str, str],
         if isinstance(node, ir.Task):
             args = ", ".join(f"{a.param}={value(a.value, loops)}" for a in node.args)
             after = f"  after {', '.join(node.after)}" if node.after else ""
-            lines.append(f"{indent}task {node.id} = {node.kind} {node.callee}({args}){after}  :{node.span.line}")
+            lines.append(
+                f"{indent}task {node.id} = {node.kind} {node.callee}({args}){after}  :{node.span.line}"
+            )
         elif isinstance(node, ir.Loop):
             limit = f" max={node.max_parallel}" if node.max_parallel else ""
-            lines.append(f"{indent}for {node.var} in {value(node.source, loops)}{limit}  [{node.id}: {node.item_type}]")
+            lines.append(
+                f"{indent}for {node.var} in {value(node.source, loops)}{limit}  [{node.id}: {node.item_type}]"
+            )
             lines.extend(_body(node.body, program, loops, indent + "  "))
         else:
             for i, case in enumerate(node.cases):
-                head = "else" if case.cond is None else ("if " if i == 0 else "elif ") + cond(case.cond, loops)
+                head = (
+                    "else" if case.cond is None else ("if " if i == 0 else "elif ") + cond(case.cond, loops)
+                )
                 lines.append(f"{indent}{head}  [{node.id}]")
                 lines.extend(_body(case.body, program, loops, indent + "  "))
     return lines
 
 
 def _step_tree(step: ir.Step) -> list[str]:
-    params = ", ".join(f"{p.name}: {p.type}" + (f" = {json.dumps(p.default.value)}" if p.default else "") for p in step.params)
+    params = ", ".join(
+        f"{p.name}: {p.type}" + (f" = {json.dumps(p.default.value)}" if p.default else "")
+        for p in step.params
+    )
     lines = [f"  step {step.name}({params}) -> {step.returns}  [{step.key}]  {step.path}:{step.span.line}"]
     lines.extend(f"    {k}: {v}" for k, v in _options(step.options))
     return lines
@@ -104,7 +116,9 @@ def _option_text(v: object) -> str:
     if isinstance(v, tuple):
         return ", ".join(_option_text(x) for x in v)
     if isinstance(v, (ir.RetryPolicy, ir.Toleration, ir.SecretRef, ir.Volume, ir.Schedule)):
-        fields = {k: getattr(v, k) for k in v.__dataclass_fields__ if k != "span" and getattr(v, k) is not None}
+        fields = {
+            k: getattr(v, k) for k in v.__dataclass_fields__ if k != "span" and getattr(v, k) is not None
+        }
         return f"{type(v).__name__}(" + ", ".join(f"{k}={x!r}" for k, x in fields.items()) + ")"
     return str(v)
 
@@ -115,7 +129,10 @@ def _entry(program: ir.Program) -> ir.Flow:
 
 def _labels(flow: ir.Flow, program: ir.Program) -> dict[str, str]:
     names = {s.key: s.name for s in program.steps} | {f.key: f.name for f in program.flows}
-    return {t.id: t.id if names.get(t.callee, t.id) == t.id else f"{t.id} ({names.get(t.callee)})" for t in flow.tasks()}
+    return {
+        t.id: t.id if names.get(t.callee, t.id) == t.id else f"{t.id} ({names.get(t.callee)})"
+        for t in flow.tasks()
+    }
 
 
 def graph_text(program: ir.Program) -> str:

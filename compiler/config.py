@@ -30,7 +30,9 @@ class Config:
 def find_pyproject(start: Path) -> Path | None:
     here = start.resolve()
     here = here if here.is_dir() else here.parent
-    return next((d / "pyproject.toml" for d in (here, *here.parents) if (d / "pyproject.toml").is_file()), None)
+    return next(
+        (d / "pyproject.toml" for d in (here, *here.parents) if (d / "pyproject.toml").is_file()), None
+    )
 
 
 def load_config(start: Path, explicit: Path | None = None) -> Config:
@@ -47,9 +49,13 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
         return Config(path) if explicit is None else _missing(path)
     _validate(path, table)
     return Config(
-        path=path, select=table.get("select"), ignore=table.get("ignore", []),
-        extend_select=table.get("extend-select", []), exclude=table.get("exclude", []),
-        default_image=table.get("default-image"), raw=table,
+        path=path,
+        select=table.get("select"),
+        ignore=table.get("ignore", []),
+        extend_select=table.get("extend-select", []),
+        exclude=table.get("exclude", []),
+        default_image=table.get("default-image"),
+        raw=table,
     )
 
 
@@ -77,5 +83,7 @@ def _describe(error: Any) -> str:
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         unknown = sorted(set(error.instance) - set(allowed))
-        return f"unknown key {', '.join(repr(k) for k in unknown)} in [{prefix}] (allowed: {', '.join(allowed)})"
+        return (
+            f"unknown key {', '.join(repr(k) for k in unknown)} in [{prefix}] (allowed: {', '.join(allowed)})"
+        )
     return f"{prefix}: {error.message}"

@@ -49,8 +49,9 @@ def edges(flow: ir.Flow) -> list[Edge]:
     return list(out.values())
 
 
-def _sources(task: ir.Task, ctx: ir.Context, loops: dict[str, ir.Loop],
-             branches: dict[str, ir.Branch]) -> Iterable[tuple[str, set[str]]]:
+def _sources(
+    task: ir.Task, ctx: ir.Context, loops: dict[str, ir.Loop], branches: dict[str, ir.Branch]
+) -> Iterable[tuple[str, set[str]]]:
     for arg in task.args:
         yield "data", value_tasks(arg.value, loops)
     yield "after", set(task.after)

@@ -362,10 +362,10 @@ class Context:
     conditions: tuple[tuple[str, int, Cond | None], ...] = ()
 
     def enter_loop(self, loop: Loop) -> Context:
-        return Context(self.loops + (loop,), self.conditions)
+        return Context((*self.loops, loop), self.conditions)
 
     def enter_case(self, branch: Branch, index: int) -> Context:
-        return Context(self.loops, self.conditions + ((branch.id, index, branch.cases[index].cond),))
+        return Context(self.loops, (*self.conditions, (branch.id, index, branch.cases[index].cond)))
 
 
 def walk(body: tuple[Node, ...], ctx: Context = Context()) -> Iterator[tuple[Node, Context]]:
@@ -411,4 +411,3 @@ def cond_values(cond: Cond) -> Iterator[Value]:
     else:
         for operand in cond.operands:
             yield from cond_values(operand)
-

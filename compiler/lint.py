@@ -19,9 +19,28 @@ from flowc.compiler.rules import diagnostic
 from flowc.compiler.suppress import apply_suppressions
 
 _IMPORTS_FLOWC = re.compile(rb"^\s*(from\s+flowc(\s|\.)|import\s+flowc\b)", re.MULTILINE)
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "env", "__pycache__", "node_modules", "build",
-                        "dist", "site-packages", ".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache",
-                        ".flowc", ".eggs"})
+_SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "env",
+        "__pycache__",
+        "node_modules",
+        "build",
+        "dist",
+        "site-packages",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        ".flowc",
+        ".eggs",
+    }
+)
 
 
 @dataclass
@@ -52,7 +71,11 @@ def discover(paths: list[Path], exclude: list[str] = ()) -> Iterator[Path]:  # t
 
 def _walk(root: Path) -> Iterator[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".") and not d.endswith(".egg-info"))
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in _SKIP_DIRS and not d.startswith(".") and not d.endswith(".egg-info")
+        )
         yield from (Path(dirpath, f) for f in sorted(filenames) if f.endswith(".py"))
 
 

@@ -47,7 +47,10 @@ RULES: dict[str, Rule] = {
     for r in (
         # FC0xx: files, parsing, imports, suppressions
         _rule(
-            "FC001", "syntax-error", E, "invalid Python syntax: {detail}",
+            "FC001",
+            "syntax-error",
+            E,
+            "invalid Python syntax: {detail}",
             """
 ## What it does
 Reports a file that Python cannot parse.
@@ -60,7 +63,10 @@ Fix the syntax error at the reported position.
 """,
         ),
         _rule(
-            "FC002", "unreadable-file", E, "cannot read file: {detail}",
+            "FC002",
+            "unreadable-file",
+            E,
+            "cannot read file: {detail}",
             """
 ## What it does
 Reports a file that cannot be read or is not valid UTF-8 text.
@@ -70,7 +76,10 @@ Check the path and permissions; save the file as UTF-8.
 """,
         ),
         _rule(
-            "FC003", "flow-not-found", E, "{detail}",
+            "FC003",
+            "flow-not-found",
+            E,
+            "{detail}",
             """
 ## What it does
 Reports a `PATH:FLOW` selection that names no flow in the file, or a file given to
@@ -81,7 +90,9 @@ Name one of the file's `@flow` functions after the colon, e.g. `flows.py:trainin
 """,
         ),
         _rule(
-            "FC004", "ambiguous-flow", E,
+            "FC004",
+            "ambiguous-flow",
+            E,
             "the file defines several flows ({names}); select one with PATH:FLOW",
             """
 ## What it does
@@ -93,7 +104,9 @@ Append the flow's name: `flowc compile pipelines.py:training`.
 """,
         ),
         _rule(
-            "FC005", "unresolved-import", E,
+            "FC005",
+            "unresolved-import",
+            E,
             "cannot find module `{module}` in the project (searched: {roots}); "
             "put it under the flow's directory, the project root or `src/`",
             """
@@ -115,7 +128,9 @@ Move the module under one of the search roots, or fix the module path.
 """,
         ),
         _rule(
-            "FC006", "unresolved-name", E,
+            "FC006",
+            "unresolved-name",
+            E,
             "module `{module}` has no step, flow or constant named `{name}`",
             """
 ## What it does
@@ -127,7 +142,9 @@ Check the spelling, or define the name at module level in that module.
 """,
         ),
         _rule(
-            "FC007", "circular-import", E,
+            "FC007",
+            "circular-import",
+            E,
             "circular import of `{module}` while resolving `{name}`",
             """
 ## What it does
@@ -138,7 +155,10 @@ Move the shared steps into a module that both can import.
 """,
         ),
         _rule(
-            "FC010", "unused-suppression", W, "unused suppression of {codes}",
+            "FC010",
+            "unused-suppression",
+            W,
+            "unused suppression of {codes}",
             """
 ## What it does
 Reports a `# flowc: ignore[...]` comment that suppresses nothing on its line.
@@ -151,7 +171,9 @@ Remove the comment, or the codes in it that no longer apply.
 """,
         ),
         _rule(
-            "FC011", "unknown-suppression-code", W,
+            "FC011",
+            "unknown-suppression-code",
+            W,
             "`# flowc: ignore` names unknown code {codes}",
             """
 ## What it does
@@ -163,7 +185,9 @@ Use the codes printed by `flowc lint`; `flowc explain CODE` documents each.
         ),
         # FC1xx: decorators and options
         _rule(
-            "FC101", "non-literal-option", E,
+            "FC101",
+            "non-literal-option",
+            E,
             "`{option}` must be a literal or a module-level constant bound to a literal",
             """
 ## What it does
@@ -187,7 +211,10 @@ IMAGE = "ghcr.io/acme/ml:1.4"
 """,
         ),
         _rule(
-            "FC102", "unknown-option", E, "unknown {decorator} option `{option}`{hint}",
+            "FC102",
+            "unknown-option",
+            E,
+            "unknown {decorator} option `{option}`{hint}",
             """
 ## What it does
 Reports a keyword argument that `@step` or `@flow` does not accept.
@@ -201,7 +228,10 @@ Reports a keyword argument that `@step` or `@flow` does not accept.
 """,
         ),
         _rule(
-            "FC103", "invalid-option", E, "invalid `{option}`: {detail}",
+            "FC103",
+            "invalid-option",
+            E,
+            "invalid `{option}`: {detail}",
             """
 ## What it does
 Reports an option value of the wrong type or out of range, e.g. `gpu=-1`, `cache=3`,
@@ -212,7 +242,9 @@ Give a value of the documented type.
 """,
         ),
         _rule(
-            "FC104", "invalid-quantity", E,
+            "FC104",
+            "invalid-quantity",
+            E,
             "`{option}` is not a Kubernetes quantity: {value!r}; use e.g. {example}",
             """
 ## What it does
@@ -233,7 +265,10 @@ The cluster rejects the object when it is created, long after the commit.
 """,
         ),
         _rule(
-            "FC105", "suspicious-quantity", W, "`{option}={value!r}` {detail}",
+            "FC105",
+            "suspicious-quantity",
+            W,
+            "`{option}={value!r}` {detail}",
             """
 ## What it does
 Reports valid quantities that are almost certainly mistakes: `memory="512m"` is 0.512 bytes
@@ -244,8 +279,10 @@ Reports valid quantities that are almost certainly mistakes: `memory="512m"` is 
 """,
         ),
         _rule(
-            "FC106", "invalid-duration", E,
-            "`{option}` is not a duration: {value!r}; use e.g. \"90s\", \"15m\", \"2h\", \"1h30m\"",
+            "FC106",
+            "invalid-duration",
+            E,
+            '`{option}` is not a duration: {value!r}; use e.g. "90s", "15m", "2h", "1h30m"',
             """
 ## What it does
 Reports a duration that does not parse. Durations are a positive number followed by a unit
@@ -253,7 +290,10 @@ Reports a duration that does not parse. Durations are a positive number followed
 """,
         ),
         _rule(
-            "FC107", "invalid-schedule", E, "invalid cron schedule {value!r}: {detail}",
+            "FC107",
+            "invalid-schedule",
+            E,
+            "invalid cron schedule {value!r}: {detail}",
             """
 ## What it does
 Reports a `schedule` that is not a standard five-field cron expression (or a descriptor such
@@ -271,14 +311,20 @@ as `@daily`).
 """,
         ),
         _rule(
-            "FC108", "invalid-timezone", E, "unknown time zone {value!r}; use an IANA name such as \"Europe/Paris\"",
+            "FC108",
+            "invalid-timezone",
+            E,
+            'unknown time zone {value!r}; use an IANA name such as "Europe/Paris"',
             """
 ## What it does
 Reports a `timezone` that is not in the IANA time-zone database.
 """,
         ),
         _rule(
-            "FC109", "invalid-retry", E, "invalid retry policy: {detail}",
+            "FC109",
+            "invalid-retry",
+            E,
+            "invalid retry policy: {detail}",
             """
 ## What it does
 Reports `retries=` values that no engine accepts: a negative limit, a bad backoff duration, a
@@ -287,8 +333,10 @@ factor below 1, or an unknown `on=` policy (use `"always"`, `"failure"`, `"error
 """,
         ),
         _rule(
-            "FC110", "invalid-secret-ref", E,
-            "secret reference {value!r} for `{env}` must look like \"secret-name/key\"",
+            "FC110",
+            "invalid-secret-ref",
+            E,
+            'secret reference {value!r} for `{env}` must look like "secret-name/key"',
             """
 ## What it does
 Reports a `secrets` entry that is not `"secret-name/key"`, or whose name or key Kubernetes
@@ -306,7 +354,9 @@ would reject. Secrets are referenced, never inlined.
 """,
         ),
         _rule(
-            "FC111", "invalid-env-name", E,
+            "FC111",
+            "invalid-env-name",
+            E,
             "environment variable name {value!r} is not portable; use letters, digits and `_`, not starting with a digit",
             """
 ## What it does
@@ -315,7 +365,10 @@ Kubernetes versions reject other names.
 """,
         ),
         _rule(
-            "FC112", "invalid-label", E, "invalid {what} {value!r}: {detail}",
+            "FC112",
+            "invalid-label",
+            E,
+            "invalid {what} {value!r}: {detail}",
             """
 ## What it does
 Reports `labels`, `annotations` and `node_selector` keys or values that Kubernetes rejects
@@ -324,7 +377,10 @@ keys: an optional DNS prefix and `/`, then a name of at most 63 characters).
 """,
         ),
         _rule(
-            "FC113", "invalid-toleration", E, "invalid toleration: {detail}",
+            "FC113",
+            "invalid-toleration",
+            E,
+            "invalid toleration: {detail}",
             """
 ## What it does
 Reports a toleration that is not a mapping of Kubernetes toleration fields (`key`, `operator`
@@ -333,7 +389,10 @@ Reports a toleration that is not a mapping of Kubernetes toleration fields (`key
 """,
         ),
         _rule(
-            "FC114", "invalid-volume", E, "invalid volume {value!r}: {detail}",
+            "FC114",
+            "invalid-volume",
+            E,
+            "invalid volume {value!r}: {detail}",
             """
 ## What it does
 Reports `volumes` entries that are not `{"/absolute/mount/path": "pvc-name"}` with a valid
@@ -341,7 +400,10 @@ PersistentVolumeClaim name.
 """,
         ),
         _rule(
-            "FC115", "invalid-package", E, "invalid package requirement {value!r}",
+            "FC115",
+            "invalid-package",
+            E,
+            "invalid package requirement {value!r}",
             """
 ## What it does
 Reports `packages` entries that pip could not read as a requirement (`name`, `name==1.2`,
@@ -349,7 +411,9 @@ Reports `packages` entries that pip could not read as a requirement (`name`, `na
 """,
         ),
         _rule(
-            "FC116", "nested-definition", E,
+            "FC116",
+            "nested-definition",
+            E,
             "`@{decorator}` function `{name}` must be defined at module level",
             """
 ## What it does
@@ -361,7 +425,10 @@ can ship, and cannot be referenced from a flow.
 """,
         ),
         _rule(
-            "FC117", "positional-option", E, "`@{decorator}` options must be passed by keyword",
+            "FC117",
+            "positional-option",
+            E,
+            "`@{decorator}` options must be passed by keyword",
             """
 ## What it does
 Reports positional arguments to `@step(...)` or `@flow(...)`.
@@ -371,7 +438,10 @@ Reports positional arguments to `@step(...)` or `@flow(...)`.
 """,
         ),
         _rule(
-            "FC118", "invalid-exit-handler", E, "invalid `on_exit`: {detail}",
+            "FC118",
+            "invalid-exit-handler",
+            E,
+            "invalid `on_exit`: {detail}",
             """
 ## What it does
 Reports an `on_exit=` that is not a `@step`, or a step whose parameters cannot be supplied:
@@ -388,7 +458,10 @@ def training() -> None: ...
 """,
         ),
         _rule(
-            "FC119", "unsupported-function-kind", E, "{detail}",
+            "FC119",
+            "unsupported-function-kind",
+            E,
+            "{detail}",
             """
 ## What it does
 Reports steps and flows that flowc cannot represent: `async def`, `*args`, `**kwargs`,
@@ -396,7 +469,9 @@ positional-only parameters, or a step that is also a flow.
 """,
         ),
         _rule(
-            "FC120", "duplicate-definition", E,
+            "FC120",
+            "duplicate-definition",
+            E,
             "`{name}` is defined more than once in this module (first at line {line})",
             """
 ## What it does
@@ -408,7 +483,10 @@ Names become template and component names; Python keeps only the last definition
         ),
         # FC2xx: types and wiring
         _rule(
-            "FC201", "type-mismatch", E, "{what} expects {expected}, got {got}",
+            "FC201",
+            "type-mismatch",
+            E,
+            "{what} expects {expected}, got {got}",
             """
 ## What it does
 Reports an argument whose type is not assignable to the parameter's type. Element types are
@@ -433,28 +511,39 @@ train(data)                  # FC201
 """,
         ),
         _rule(
-            "FC202", "missing-argument", E, "missing argument `{param}` for `{callee}`",
+            "FC202",
+            "missing-argument",
+            E,
+            "missing argument `{param}` for `{callee}`",
             """
 ## What it does
 Reports a call that does not supply a parameter without a default.
 """,
         ),
         _rule(
-            "FC203", "unknown-argument", E, "`{callee}` has no parameter `{param}`{hint}",
+            "FC203",
+            "unknown-argument",
+            E,
+            "`{callee}` has no parameter `{param}`{hint}",
             """
 ## What it does
 Reports a keyword argument that the step or flow does not declare.
 """,
         ),
         _rule(
-            "FC204", "duplicate-argument", E, "`{param}` of `{callee}` is given more than once",
+            "FC204",
+            "duplicate-argument",
+            E,
+            "`{param}` of `{callee}` is given more than once",
             """
 ## What it does
 Reports an argument passed both positionally and by keyword, or twice by keyword.
 """,
         ),
         _rule(
-            "FC205", "too-many-arguments", E,
+            "FC205",
+            "too-many-arguments",
+            E,
             "`{callee}` takes {expected} positional argument(s) but {got} were given",
             """
 ## What it does
@@ -462,7 +551,9 @@ Reports a call with more positional arguments than the step or flow has paramete
 """,
         ),
         _rule(
-            "FC206", "missing-annotation", W,
+            "FC206",
+            "missing-annotation",
+            W,
             "{what} has no type annotation; it is treated as `Any` and its wiring is not checked",
             """
 ## What it does
@@ -474,7 +565,9 @@ a type for the value.
 """,
         ),
         _rule(
-            "FC207", "unsupported-type", E,
+            "FC207",
+            "unsupported-type",
+            E,
             "type `{type}` is not supported in step and flow interfaces; {detail}",
             """
 ## What it does
@@ -488,7 +581,10 @@ on every engine.
 """,
         ),
         _rule(
-            "FC208", "fan-out-over-non-list", E, "cannot fan out over {what} of type {type}; it must be a list",
+            "FC208",
+            "fan-out-over-non-list",
+            E,
+            "cannot fan out over {what} of type {type}; it must be a list",
             """
 ## What it does
 Reports a loop or comprehension whose source is not a list: a fan-out needs a literal list, a
@@ -500,14 +596,20 @@ fails mid-run.
 """,
         ),
         _rule(
-            "FC209", "unknown-field", E, "{what} has no field `{field}`{hint}",
+            "FC209",
+            "unknown-field",
+            E,
+            "{what} has no field `{field}`{hint}",
             """
 ## What it does
 Reports `x.field` where `x`'s step does not return a `NamedTuple` with that field.
 """,
         ),
         _rule(
-            "FC210", "invalid-default", E, "default of `{param}` {detail}",
+            "FC210",
+            "invalid-default",
+            E,
+            "default of `{param}` {detail}",
             """
 ## What it does
 Reports a parameter default that is not a literal (or constant), or that does not match the
@@ -519,7 +621,10 @@ declared type.
 """,
         ),
         _rule(
-            "FC211", "no-output", E, "`{callee}` returns nothing; its result cannot be used as a value",
+            "FC211",
+            "no-output",
+            E,
+            "`{callee}` returns nothing; its result cannot be used as a value",
             """
 ## What it does
 Reports the result of a step annotated `-> None` used as an argument, loop source or in a
@@ -527,7 +632,10 @@ condition. Binding it to use with `with after(x):` is fine.
 """,
         ),
         _rule(
-            "FC212", "misused-run-status", E, "{detail}",
+            "FC212",
+            "misused-run-status",
+            E,
+            "{detail}",
             """
 ## What it does
 Reports `RunStatus` parameters anywhere but in the exit handler (`@flow(on_exit=...)`), which
@@ -535,7 +643,10 @@ is the only step that receives the flow's final status.
 """,
         ),
         _rule(
-            "FC213", "incomparable-types", E, "cannot compare {left} {op} {right}",
+            "FC213",
+            "incomparable-types",
+            E,
+            "cannot compare {left} {op} {right}",
             """
 ## What it does
 Reports conditions comparing values whose types can never match (`str` with `float`), ordering
@@ -543,7 +654,10 @@ non-numbers with numbers, or `in` over something that is not a list, dict or str
 """,
         ),
         _rule(
-            "FC214", "invalid-subscript", E, "{detail}",
+            "FC214",
+            "invalid-subscript",
+            E,
+            "{detail}",
             """
 ## What it does
 Reports `x["key"]` where `x` is not a dict-typed loop item or parameter, or the key is not a
@@ -551,14 +665,20 @@ string literal.
 """,
         ),
         _rule(
-            "FC215", "unpack-mismatch", E, "{detail}",
+            "FC215",
+            "unpack-mismatch",
+            E,
+            "{detail}",
             """
 ## What it does
 Reports `a, b = call(...)` where the call does not return that many values.
 """,
         ),
         _rule(
-            "FC216", "return-type-mismatch", E, "flow `{flow}` is declared to return {expected}, but returns {got}",
+            "FC216",
+            "return-type-mismatch",
+            E,
+            "flow `{flow}` is declared to return {expected}, but returns {got}",
             """
 ## What it does
 Reports a flow whose `return` does not match its return annotation.
@@ -566,7 +686,9 @@ Reports a flow whose `return` does not match its return annotation.
         ),
         # FC3xx: flow-body structure and graph
         _rule(
-            "FC301", "unsupported-statement", E,
+            "FC301",
+            "unsupported-statement",
+            E,
             "{construct} is not allowed in a flow body; {hint}",
             """
 ## What it does
@@ -583,7 +705,9 @@ Move the computation into a step; the step runs as real Python.
 """,
         ),
         _rule(
-            "FC302", "unsupported-expression", E,
+            "FC302",
+            "unsupported-expression",
+            E,
             "{construct} is not allowed in a flow body; {hint}",
             """
 ## What it does
@@ -596,7 +720,10 @@ Do the computation in a step and pass its output on.
 """,
         ),
         _rule(
-            "FC303", "undefined-name", E, "undefined name `{name}`{hint}",
+            "FC303",
+            "undefined-name",
+            E,
+            "undefined name `{name}`{hint}",
             """
 ## What it does
 Reports a name in a flow body that is not a flow parameter, an earlier task result, a loop
@@ -604,7 +731,9 @@ variable, a module constant, or a step or flow.
 """,
         ),
         _rule(
-            "FC304", "name-out-of-scope", E,
+            "FC304",
+            "name-out-of-scope",
+            E,
             "`{name}` is bound inside {where} (line {line}) and cannot be used outside it; {hint}",
             """
 ## What it does
@@ -620,7 +749,10 @@ uses the name inside the block or into a sub-flow.
 """,
         ),
         _rule(
-            "FC305", "recursive-flow", E, "flow `{name}` calls itself through {chain}",
+            "FC305",
+            "recursive-flow",
+            E,
+            "flow `{name}` calls itself through {chain}",
             """
 ## What it does
 Reports flows that call themselves directly or through other flows. Graphs are static: a
@@ -628,7 +760,10 @@ recursive flow has no finite expansion.
 """,
         ),
         _rule(
-            "FC306", "invalid-after", E, "{detail}",
+            "FC306",
+            "invalid-after",
+            E,
+            "{detail}",
             """
 ## What it does
 Reports `with after(...)` whose arguments are not task results (or collected loop results)
@@ -649,21 +784,30 @@ with after(loaded):
 """,
         ),
         _rule(
-            "FC307", "misplaced-return", E, "{detail}",
+            "FC307",
+            "misplaced-return",
+            E,
+            "{detail}",
             """
 ## What it does
 Reports `return` anywhere but as the last statement of the flow body, and statements after it.
 """,
         ),
         _rule(
-            "FC308", "empty-flow", W, "flow `{name}` runs no step",
+            "FC308",
+            "empty-flow",
+            W,
+            "flow `{name}` runs no step",
             """
 ## What it does
 Reports a flow whose body calls no step or sub-flow. Engines reject empty graphs.
 """,
         ),
         _rule(
-            "FC309", "invalid-parallel", E, "{detail}",
+            "FC309",
+            "invalid-parallel",
+            E,
+            "{detail}",
             """
 ## What it does
 Reports `parallel(...)` used anywhere but as the iterable of a `for` block or comprehension,
@@ -671,7 +815,9 @@ or with a `max` that is not a positive integer literal.
 """,
         ),
         _rule(
-            "FC310", "step-not-called", E,
+            "FC310",
+            "step-not-called",
+            E,
             "`{name}` is a {kind} and must be called: `{name}(...)`",
             """
 ## What it does
@@ -680,7 +826,10 @@ of being called.
 """,
         ),
         _rule(
-            "FC311", "duplicate-parameter-name", E, "{detail}",
+            "FC311",
+            "duplicate-parameter-name",
+            E,
+            "{detail}",
             """
 ## What it does
 Reports flow parameters, steps or tasks whose names collide, such as a loop variable that
@@ -689,7 +838,9 @@ shadows a flow parameter or task result in the same scope.
         ),
         # FC9xx: internal
         _rule(
-            "FC901", "internal-error", E,
+            "FC901",
+            "internal-error",
+            E,
             "internal error while {stage}: {detail}; please report this at the flowc issue tracker with the file",
             """
 ## What it does
@@ -727,7 +878,4 @@ def _matches_any(code: str, selectors: list[str]) -> bool:
 
 
 def unknown_selectors(selectors: list[str]) -> list[str]:
-    return [
-        s for s in selectors
-        if s.upper() != "ALL" and not any(c.startswith(s.upper()) for c in RULES)
-    ]
+    return [s for s in selectors if s.upper() != "ALL" and not any(c.startswith(s.upper()) for c in RULES)]

@@ -12,7 +12,13 @@ from flowc.compiler.diagnostics import Span
 
 def to_data(obj: object) -> Any:
     if isinstance(obj, Span):
-        return {"path": obj.path, "line": obj.line, "col": obj.col, "end_line": obj.end_line, "end_col": obj.end_col}
+        return {
+            "path": obj.path,
+            "line": obj.line,
+            "col": obj.col,
+            "end_line": obj.end_line,
+            "end_col": obj.end_col,
+        }
     if isinstance(obj, enum.Enum):
         return obj.value
     if _is_type(obj):
@@ -32,5 +38,19 @@ def to_data(obj: object) -> Any:
 
 
 def _is_type(obj: object) -> bool:
-    return isinstance(obj, (t.Scalar, t.NoneT, t.AnyT, t.ListT, t.DictT, t.OptionalT, t.LiteralT, t.ArtifactT,
-                            t.NamedTupleT, t.TupleT, t.RunStatusT))
+    return isinstance(
+        obj,
+        (
+            t.Scalar,
+            t.NoneT,
+            t.AnyT,
+            t.ListT,
+            t.DictT,
+            t.OptionalT,
+            t.LiteralT,
+            t.ArtifactT,
+            t.NamedTupleT,
+            t.TupleT,
+            t.RunStatusT,
+        ),
+    )

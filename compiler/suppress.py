@@ -36,8 +36,9 @@ def find_suppressions(path: str, text: str) -> dict[int, Suppression]:
     return found
 
 
-def apply_suppressions(diagnostics: list[Diagnostic], sources: dict[str, str],
-                       enabled: frozenset[str]) -> list[Diagnostic]:
+def apply_suppressions(
+    diagnostics: list[Diagnostic], sources: dict[str, str], enabled: frozenset[str]
+) -> list[Diagnostic]:
     """Drop suppressed diagnostics; add FC010/FC011 for suppressions that did nothing."""
     by_path = {path: find_suppressions(path, text) for path, text in sources.items()}
     kept = [d for d in diagnostics if not _suppressed(d, by_path.get(d.span.path, {}))]

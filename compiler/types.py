@@ -115,9 +115,7 @@ class RunStatusT:
         return "RunStatus"
 
 
-Type: TypeAlias = (
-    "Scalar | NoneT | AnyT | ListT | DictT | OptionalT | LiteralT | ArtifactT | NamedTupleT | TupleT | RunStatusT"
-)
+Type: TypeAlias = "Scalar | NoneT | AnyT | ListT | DictT | OptionalT | LiteralT | ArtifactT | NamedTupleT | TupleT | RunStatusT"
 
 STR, INT, FLOAT, BOOL = Scalar("str"), Scalar("int"), Scalar("float"), Scalar("bool")
 ANY, NONE = AnyT(), NoneT()
@@ -174,7 +172,7 @@ def _assignable_structural(src: Type, dst: Type) -> bool:
     return False
 
 
-JsonValue: TypeAlias = "str | int | float | bool | None | list[JsonValue] | dict[str, JsonValue]"
+JsonValue: TypeAlias = "str | int | float | bool | list[JsonValue] | dict[str, JsonValue] | None"
 
 
 def literal_fits(value: JsonValue, dst: Type) -> bool:
@@ -241,8 +239,10 @@ def list_item(t: Type) -> Type | None:
 
 
 def is_numeric(t: Type) -> bool:
-    return isinstance(t, AnyT) or (isinstance(t, Scalar) and t.name in ("int", "float", "bool")) or (
-        isinstance(t, LiteralT) and all(isinstance(v, (int, bool)) for v in t.values)
+    return (
+        isinstance(t, AnyT)
+        or (isinstance(t, Scalar) and t.name in ("int", "float", "bool"))
+        or (isinstance(t, LiteralT) and all(isinstance(v, (int, bool)) for v in t.values))
     )
 
 

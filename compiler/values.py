@@ -11,11 +11,25 @@ from decimal import Decimal, InvalidOperation
 
 _QUANTITY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")
 _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
-_DECIMAL = {"m": Decimal("0.001"), "": Decimal(1), "k": Decimal(10) ** 3, "M": Decimal(10) ** 6,
-            "G": Decimal(10) ** 9, "T": Decimal(10) ** 12, "P": Decimal(10) ** 15, "E": Decimal(10) ** 18}
+_DECIMAL = {
+    "m": Decimal("0.001"),
+    "": Decimal(1),
+    "k": Decimal(10) ** 3,
+    "M": Decimal(10) ** 6,
+    "G": Decimal(10) ** 9,
+    "T": Decimal(10) ** 12,
+    "P": Decimal(10) ** 15,
+    "E": Decimal(10) ** 18,
+}
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 _DURATION = re.compile(r"^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$")
-_UNIT_SECONDS = {"ms": Decimal("0.001"), "s": Decimal(1), "m": Decimal(60), "h": Decimal(3600), "d": Decimal(86400)}
+_UNIT_SECONDS = {
+    "ms": Decimal("0.001"),
+    "s": Decimal(1),
+    "m": Decimal(60),
+    "h": Decimal(3600),
+    "d": Decimal(86400),
+}
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -69,7 +83,7 @@ def duration_seconds(value: object) -> int:
         return value
     if not isinstance(value, str) or not _DURATION.match(value.strip()):
         raise ValueError("not a duration")
-    total = sum(Decimal(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(value))
+    total = sum((Decimal(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(value)), Decimal(0))
     if total <= 0:
         raise ValueError("must be positive")
     return int(total.to_integral_value(rounding="ROUND_CEILING"))
@@ -109,7 +123,9 @@ def label_key(key: str) -> None:
     if prefix and (len(prefix) > 253 or not DNS1123_SUBDOMAIN.match(prefix)):
         raise ValueError("the prefix before `/` must be a DNS subdomain of at most 253 characters")
     if len(name) > 63 or not _LABEL_NAME.match(name):
-        raise ValueError("the name must be at most 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric")
+        raise ValueError(
+            "the name must be at most 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric"
+        )
 
 
 def label_value(value: str) -> None:

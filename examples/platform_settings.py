@@ -85,7 +85,7 @@ def score_partition(features: Dataset, region: str, tier: str) -> float:
 def load_rules(rules: str) -> dict[str, float]:
     """Parse the alerting rules; they are YAML, and JSON is valid YAML."""
     try:
-        import yaml  # noqa: PLC0415 (optional: only where `packages=` installed it)
+        import yaml
     except ImportError:  # e.g. in a local run without the package: JSON parses the same
         return dict(json.loads(rules))
     return dict(yaml.safe_load(rules))
@@ -135,7 +135,7 @@ def cleanup() -> None:
 )
 def churn_scoring(
     day: str = "2025-01-15",
-    partitions: list[dict[str, str]] = [  # noqa: B006 (a flow never mutates its parameters)
+    partitions: list[dict[str, str]] = [
         {"region": "eu", "tier": "gold"},
         {"region": "eu", "tier": "free"},
         {"region": "us", "tier": "gold"},

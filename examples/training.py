@@ -117,7 +117,7 @@ def notify(status: RunStatus) -> None:
 def training(
     bucket: str = "my-data-bucket",
     threshold: float = 0.85,
-    rates: list[float] = [0.3, 0.1, 0.01],  # noqa: B006 (a flow never mutates its parameters)
+    rates: list[float] = [0.3, 0.1, 0.01],
 ) -> tuple[float, float]:
     """Nightly training: pick the best learning rate, train with it, deploy if accurate."""
     data = ingest(bucket)

@@ -67,7 +67,7 @@ class Retry:
     on: RetryOn = "always"
 
 
-class RunStatus(str, enum.Enum):
+class RunStatus(enum.StrEnum):
     """The final status of a flow run, passed to its exit handler."""
 
     SUCCEEDED = "Succeeded"
@@ -143,7 +143,7 @@ def _identity(fn: Callable[P, R]) -> Callable[P, R]:
     return fn
 
 
-def parallel(items: Iterable[T], max: int | None = None) -> Iterable[T]:  # noqa: A002
+def parallel(items: Iterable[T], max: int | None = None) -> Iterable[T]:
     """Fan out over ``items`` with at most ``max`` iterations running at once."""
     return items
 

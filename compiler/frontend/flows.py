@@ -22,7 +22,6 @@ from flowc.compiler.diagnostics import Span
 from flowc.compiler.frontend.modules import FunctionNode, Module
 from flowc.compiler.frontend.options import parse_options
 from flowc.compiler.frontend.resolve import External, NotConstant, Ref
-from flowc.compiler.rules import diagnostic
 from flowc.compiler.frontend.signatures import (
     Context,
     build_step,
@@ -31,6 +30,7 @@ from flowc.compiler.frontend.signatures import (
     read_type,
     retries_option,
 )
+from flowc.compiler.rules import diagnostic
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class FlowTable:
     def get(self, module: Module, fn: FunctionNode, deco: ast.expr) -> ir.Flow:
         key = (module.path, fn.name)
         if key in self._building:
-            chain = [name for _, name in self._building[self._building.index(key):]] + [fn.name]
+            chain = [name for _, name in self._building[self._building.index(key) :]] + [fn.name]
             raise Recursion(chain)
         if key not in self.built:
             self._building.append(key)
@@ -97,23 +97,55 @@ class FlowTable:
 
 
 _STATEMENTS = {
-    ast.While: "a `while` loop", ast.Try: "a `try` statement", ast.Import: "an `import`",
-    ast.ImportFrom: "an `import`", ast.FunctionDef: "a nested function", ast.AsyncFunctionDef: "a nested function",
-    ast.ClassDef: "a class definition", ast.AugAssign: "an augmented assignment", ast.Delete: "`del`",
-    ast.Global: "`global`", ast.Nonlocal: "`nonlocal`", ast.Raise: "`raise`", ast.Assert: "`assert`",
-    ast.Match: "a `match` statement", ast.AsyncFor: "`async for`", ast.AsyncWith: "`async with`",
-    ast.Break: "`break`", ast.Continue: "`continue`", ast.TryStar: "a `try` statement",
+    ast.While: "a `while` loop",
+    ast.Try: "a `try` statement",
+    ast.Import: "an `import`",
+    ast.ImportFrom: "an `import`",
+    ast.FunctionDef: "a nested function",
+    ast.AsyncFunctionDef: "a nested function",
+    ast.ClassDef: "a class definition",
+    ast.AugAssign: "an augmented assignment",
+    ast.Delete: "`del`",
+    ast.Global: "`global`",
+    ast.Nonlocal: "`nonlocal`",
+    ast.Raise: "`raise`",
+    ast.Assert: "`assert`",
+    ast.Match: "a `match` statement",
+    ast.AsyncFor: "`async for`",
+    ast.AsyncWith: "`async with`",
+    ast.Break: "`break`",
+    ast.Continue: "`continue`",
+    ast.TryStar: "a `try` statement",
 }
 _EXPRESSIONS = {
-    ast.BinOp: "arithmetic", ast.UnaryOp: "an operator", ast.BoolOp: "`and`/`or` outside a condition",
-    ast.Compare: "a comparison outside a condition", ast.IfExp: "a conditional expression",
-    ast.Lambda: "a lambda", ast.GeneratorExp: "a generator expression", ast.SetComp: "a set comprehension",
-    ast.DictComp: "a dict comprehension", ast.NamedExpr: "`:=`", ast.Await: "`await`", ast.Yield: "`yield`",
-    ast.YieldFrom: "`yield from`", ast.Starred: "`*` unpacking", ast.Slice: "a slice", ast.Set: "a set",
+    ast.BinOp: "arithmetic",
+    ast.UnaryOp: "an operator",
+    ast.BoolOp: "`and`/`or` outside a condition",
+    ast.Compare: "a comparison outside a condition",
+    ast.IfExp: "a conditional expression",
+    ast.Lambda: "a lambda",
+    ast.GeneratorExp: "a generator expression",
+    ast.SetComp: "a set comprehension",
+    ast.DictComp: "a dict comprehension",
+    ast.NamedExpr: "`:=`",
+    ast.Await: "`await`",
+    ast.Yield: "`yield`",
+    ast.YieldFrom: "`yield from`",
+    ast.Starred: "`*` unpacking",
+    ast.Slice: "a slice",
+    ast.Set: "a set",
 }
 _OPS: dict[type[ast.cmpop], ir.CompareOp] = {
-    ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
-    ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+    ast.Is: "is",
+    ast.IsNot: "is not",
 }
 _STEP_HINT = "do this inside a step and pass its result on"
 
@@ -136,17 +168,29 @@ class FlowBuilder:
         ctx, module, fn = self.ctx, self.module, self.fn
         check_function_kind(ctx, module, fn, "flow")
         params = read_params(ctx, module, fn, "flow")
-        returns = read_type(ctx, module, fn.returns, f"the return value of flow `{fn.name}`", fn, allow_tuple=True)
+        returns = read_type(
+            ctx, module, fn.returns, f"the return value of flow `{fn.name}`", fn, allow_tuple=True
+        )
         options, on_exit, name, description = self._options()
         self.scopes.append(Scope("flow", fn.lineno, {p.name: self._param_binding(p) for p in params}))
         stmts = fn.body[1:] if ast.get_docstring(fn) is not None else fn.body
         results, result_types = self._body_with_return(stmts)
         outputs = self._outputs(returns, results, result_types, fn.returns is not None)
         flow = ir.Flow(
-            key=f"{module.name}:{fn.name}", name=name, function=fn.name, module=module.name, path=module.path,
-            description=description if description is not None else ast.get_docstring(fn), params=params,
-            outputs=outputs, results=results, returns=returns if fn.returns is not None else _tuple_of(result_types),
-            body=tuple(self.nodes[0]), options=options, on_exit=on_exit, span=module.span(fn),
+            key=f"{module.name}:{fn.name}",
+            name=name,
+            function=fn.name,
+            module=module.name,
+            path=module.path,
+            description=description if description is not None else ast.get_docstring(fn),
+            params=params,
+            outputs=outputs,
+            results=results,
+            returns=returns if fn.returns is not None else _tuple_of(result_types),
+            body=tuple(self.nodes[0]),
+            options=options,
+            on_exit=on_exit,
+            span=module.span(fn),
         )
         if not any(isinstance(n, ast.Call) for stmt in stmts for n in ast.walk(stmt)):
             ctx.report("FC308", module, fn, name=fn.name)
@@ -163,10 +207,17 @@ class FlowBuilder:
         self._check_k8s_name(v, parsed.spans, "namespace", values.DNS1123_LABEL, 63)
         self._check_k8s_name(v, parsed.spans, "service_account", values.DNS1123_SUBDOMAIN, 253)
         options = ir.FlowOptions(
-            image=v.get("image"), schedule=schedule, max_parallel=v.get("max_parallel"),
-            retries=retries_option(self.ctx, self.module, parsed), timeout_seconds=v.get("timeout"),
-            namespace=v.get("namespace"), service_account=v.get("service_account"), labels=v.get("labels", ()),
-            annotations=v.get("annotations", ()), ttl_seconds=v.get("ttl"), spans=tuple(sorted(parsed.spans.items())),
+            image=v.get("image"),
+            schedule=schedule,
+            max_parallel=v.get("max_parallel"),
+            retries=retries_option(self.ctx, self.module, parsed),
+            timeout_seconds=v.get("timeout"),
+            namespace=v.get("namespace"),
+            service_account=v.get("service_account"),
+            labels=v.get("labels", ()),
+            annotations=v.get("annotations", ()),
+            ttl_seconds=v.get("ttl"),
+            spans=tuple(sorted(parsed.spans.items())),
         )
         exit_node = parsed.nodes.get("on_exit")
         on_exit = self._exit_handler(exit_node) if exit_node is not None else None
@@ -180,7 +231,11 @@ class FlowBuilder:
             except ValueError:
                 diags.append(diagnostic("FC108", spans["timezone"], value=tz))
             if cron is None:
-                diags.append(diagnostic("FC103", spans["timezone"], option="timezone", detail="a timezone needs a `schedule`"))
+                diags.append(
+                    diagnostic(
+                        "FC103", spans["timezone"], option="timezone", detail="a timezone needs a `schedule`"
+                    )
+                )
         if cron is None:
             return None
         try:
@@ -190,13 +245,19 @@ class FlowBuilder:
             return None
         return ir.Schedule(cron.strip(), tz, spans["schedule"])
 
-    def _check_k8s_name(self, v: dict[str, object], spans: dict[str, Span], option: str,
-                        pattern: re.Pattern[str], limit: int) -> None:
+    def _check_k8s_name(
+        self, v: dict[str, object], spans: dict[str, Span], option: str, pattern: re.Pattern[str], limit: int
+    ) -> None:
         value = v.get(option)
         if isinstance(value, str) and (len(value) > limit or not pattern.match(value)):
-            self.ctx.diagnostics.append(diagnostic(
-                "FC103", spans[option], option=option,
-                detail=f"must be a lowercase DNS name of at most {limit} characters ([a-z0-9-])"))
+            self.ctx.diagnostics.append(
+                diagnostic(
+                    "FC103",
+                    spans[option],
+                    option=option,
+                    detail=f"must be a lowercase DNS name of at most {limit} characters ([a-z0-9-])",
+                )
+            )
             v.pop(option)
 
     def _exit_handler(self, node: ast.expr) -> ir.ExitHandler | None:
@@ -209,8 +270,11 @@ class FlowBuilder:
         status = [p for p in step.params if isinstance(p.type, t.RunStatusT)]
         unbound = [p.name for p in step.params if p.required and not isinstance(p.type, t.RunStatusT)]
         if len(status) > 1 or unbound:
-            detail = (f"step `{step.function}` takes more than one RunStatus" if len(status) > 1 else
-                      f"parameter(s) {', '.join(unbound)} of `{step.function}` need defaults")
+            detail = (
+                f"step `{step.function}` takes more than one RunStatus"
+                if len(status) > 1
+                else f"parameter(s) {', '.join(unbound)} of `{step.function}` need defaults"
+            )
             self.ctx.report("FC118", self.module, node, detail=detail)
         return ir.ExitHandler(step.key, status[0].name if status else None, self.module.span(node))
 
@@ -243,12 +307,14 @@ class FlowBuilder:
         fields = _fields(binding.type)
         return tuple(ir.TaskOutput(task, n, span) for n, _ in fields), tuple(ty for _, ty in fields)
 
-    def _outputs(self, returns: t.Type, results: tuple[ir.Value, ...], types: tuple[t.Type, ...],
-                 annotated: bool) -> tuple[ir.Output, ...]:
+    def _outputs(
+        self, returns: t.Type, results: tuple[ir.Value, ...], types: tuple[t.Type, ...], annotated: bool
+    ) -> tuple[ir.Output, ...]:
         got = _tuple_of(types)
         if annotated and not self.results_failed and not t.assignable(got, returns):
-            self.ctx.report("FC216", self.module, self.fn.returns or self.fn, flow=self.fn.name,
-                            expected=returns, got=got)
+            self.ctx.report(
+                "FC216", self.module, self.fn.returns or self.fn, flow=self.fn.name, expected=returns, got=got
+            )
         return ir.outputs_of(returns if annotated and not isinstance(returns, t.AnyT) else got)
 
     def _block(self, stmts: list[ast.stmt]) -> None:
@@ -269,10 +335,16 @@ class FlowBuilder:
         elif isinstance(stmt, ast.With):
             self._with(stmt)
         elif isinstance(stmt, ast.Return):
-            self.ctx.report("FC307", self.module, stmt,
-                            detail="`return` must be the last statement of the flow body, outside any block")
+            self.ctx.report(
+                "FC307",
+                self.module,
+                stmt,
+                detail="`return` must be the last statement of the flow body, outside any block",
+            )
         elif not isinstance(stmt, ast.Pass):
-            construct = _STATEMENTS.get(type(stmt), "a bare annotation" if isinstance(stmt, ast.AnnAssign) else "this statement")
+            construct = _STATEMENTS.get(
+                type(stmt), "a bare annotation" if isinstance(stmt, ast.AnnAssign) else "this statement"
+            )
             self.ctx.report("FC301", self.module, stmt, construct=construct, hint=_STEP_HINT)
 
     def _expression_statement(self, stmt: ast.Expr) -> None:
@@ -281,20 +353,34 @@ class FlowBuilder:
         if isinstance(stmt.value, ast.Call):
             self._expr(stmt.value)
         else:
-            self.ctx.report("FC301", self.module, stmt, construct="an expression statement",
-                            hint="call a step, or bind a result with `x = step(...)`")
+            self.ctx.report(
+                "FC301",
+                self.module,
+                stmt,
+                construct="an expression statement",
+                hint="call a step, or bind a result with `x = step(...)`",
+            )
 
-    def _assign(self, targets: list[ast.expr], value: ast.expr, annotation: ast.expr | None, stmt: ast.stmt) -> None:
+    def _assign(
+        self, targets: list[ast.expr], value: ast.expr, annotation: ast.expr | None, stmt: ast.stmt
+    ) -> None:
         if len(targets) != 1:
-            self.ctx.report("FC301", self.module, stmt, construct="a chained assignment", hint="bind one name at a time")
+            self.ctx.report(
+                "FC301", self.module, stmt, construct="a chained assignment", hint="bind one name at a time"
+            )
             return
         target = targets[0]
         if isinstance(target, (ast.Tuple, ast.List)):
             self._unpack(target, value)
             return
         if not isinstance(target, ast.Name):
-            self.ctx.report("FC301", self.module, target, construct="assignment to an attribute or item",
-                            hint="bind a plain name")
+            self.ctx.report(
+                "FC301",
+                self.module,
+                target,
+                construct="assignment to an attribute or item",
+                hint="bind a plain name",
+            )
             return
         self.pending_binding = target.id if isinstance(value, ast.Call) else None
         binding = self._expr(value)
@@ -304,13 +390,21 @@ class FlowBuilder:
         if annotation is not None:
             declared = read_type(self.ctx, self.module, annotation, f"`{target.id}`", target)
             if binding.value is not None and not self._fits(binding, declared):
-                self.ctx.report("FC201", self.module, value, what=f"`{target.id}`", expected=declared, got=binding.type)
+                self.ctx.report(
+                    "FC201", self.module, value, what=f"`{target.id}`", expected=declared, got=binding.type
+                )
         self._bind(target.id, binding)
 
     def _unpack(self, target: ast.Tuple | ast.List, value: ast.expr) -> None:
         names = [e for e in target.elts if isinstance(e, ast.Name)]
         if len(names) != len(target.elts):
-            self.ctx.report("FC301", self.module, target, construct="nested or starred unpacking", hint="unpack into plain names")
+            self.ctx.report(
+                "FC301",
+                self.module,
+                target,
+                construct="nested or starred unpacking",
+                hint="unpack into plain names",
+            )
             return
         binding = self._expr(value)
         if binding is None or binding.error:
@@ -318,12 +412,21 @@ class FlowBuilder:
                 self._bind(name.id, ERROR)
             return
         if not binding.multi or not isinstance(binding.value, ir.TaskOutput):
-            self.ctx.report("FC215", self.module, value, detail=f"{binding.origin} is a single value; it cannot be unpacked")
+            self.ctx.report(
+                "FC215",
+                self.module,
+                value,
+                detail=f"{binding.origin} is a single value; it cannot be unpacked",
+            )
             return
         fields = _fields(binding.type)
         if len(fields) != len(names):
-            self.ctx.report("FC215", self.module, target,
-                            detail=f"{binding.origin} has {len(fields)} outputs, unpacked into {len(names)} names")
+            self.ctx.report(
+                "FC215",
+                self.module,
+                target,
+                detail=f"{binding.origin} has {len(fields)} outputs, unpacked into {len(names)} names",
+            )
             return
         for name, (fname, ftype) in zip(names, fields, strict=True):
             out = ir.TaskOutput(binding.value.task, fname, self.module.span(name))
@@ -335,8 +438,13 @@ class FlowBuilder:
 
     # --- blocks -------------------------------------------------------------------------
 
-    def _scoped(self, kind: Literal["branch", "loop"], line: int, stmts: list[ast.stmt],
-                bindings: dict[str, Binding] | None = None) -> tuple[ir.Node, ...]:
+    def _scoped(
+        self,
+        kind: Literal["branch", "loop"],
+        line: int,
+        stmts: list[ast.stmt],
+        bindings: dict[str, Binding] | None = None,
+    ) -> tuple[ir.Node, ...]:
         self.scopes.append(Scope(kind, line, dict(bindings or {})))
         self.nodes.append([])
         try:
@@ -355,10 +463,17 @@ class FlowBuilder:
 
     def _for(self, stmt: ast.For) -> None:
         if stmt.orelse:
-            self.ctx.report("FC301", self.module, stmt.orelse[0], construct="`for ... else`", hint="remove the `else`")
+            self.ctx.report(
+                "FC301", self.module, stmt.orelse[0], construct="`for ... else`", hint="remove the `else`"
+            )
         if not isinstance(stmt.target, ast.Name):
-            self.ctx.report("FC301", self.module, stmt.target, construct="unpacking in a `for` target",
-                            hint='loop over dicts and use `item["key"]`')
+            self.ctx.report(
+                "FC301",
+                self.module,
+                stmt.target,
+                construct="unpacking in a `for` target",
+                hint='loop over dicts and use `item["key"]`',
+            )
             return
         source = self._loop_source(stmt.iter)
         if source is None:  # still check the body, with the loop variable unknown
@@ -367,11 +482,17 @@ class FlowBuilder:
         binding, item_type, max_parallel = source
         assert binding.value is not None
         loop_id = self._new_id(f"for_{stmt.target.id}")
-        item = Binding(ir.LoopItem(loop_id, (), self.module.span(stmt.target)), item_type,
-                       f"loop variable `{stmt.target.id}`")
+        item = Binding(
+            ir.LoopItem(loop_id, (), self.module.span(stmt.target)),
+            item_type,
+            f"loop variable `{stmt.target.id}`",
+        )
         body = self._scoped("loop", stmt.lineno, stmt.body, {stmt.target.id: item})
-        self.nodes[-1].append(ir.Loop(loop_id, stmt.target.id, binding.value, item_type, body,
-                                      self.module.span(stmt), max_parallel))
+        self.nodes[-1].append(
+            ir.Loop(
+                loop_id, stmt.target.id, binding.value, item_type, body, self.module.span(stmt), max_parallel
+            )
+        )
 
     def _loop_source(self, node: ast.expr) -> tuple[Binding, t.Type, int | None] | None:
         max_parallel = None
@@ -402,7 +523,9 @@ class FlowBuilder:
         except NotConstant:
             limit = None
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            self.ctx.report("FC309", self.module, maxes[0], detail="`max` must be a positive integer literal or constant")
+            self.ctx.report(
+                "FC309", self.module, maxes[0], detail="`max` must be a positive integer literal or constant"
+            )
             return None
         return call.args[0], limit
 
@@ -419,18 +542,29 @@ class FlowBuilder:
             if len(orelse) == 1 and isinstance(orelse[0], ast.If):
                 node = orelse[0]
             elif orelse:
-                cases.append(ir.Case(None, self._scoped("branch", orelse[0].lineno, orelse), self.module.span(orelse[0])))
+                cases.append(
+                    ir.Case(
+                        None, self._scoped("branch", orelse[0].lineno, orelse), self.module.span(orelse[0])
+                    )
+                )
         if cases:
             self.nodes[-1].append(ir.Branch(branch_id, tuple(cases), self.module.span(stmt)))
 
     def _with(self, stmt: ast.With) -> None:
         item = stmt.items[0]
         call = item.context_expr
-        if len(stmt.items) != 1 or item.optional_vars is not None or not (
-            isinstance(call, ast.Call) and self.module.flowc_name(call.func) == "after"
+        if (
+            len(stmt.items) != 1
+            or item.optional_vars is not None
+            or not (isinstance(call, ast.Call) and self.module.flowc_name(call.func) == "after")
         ):
-            self.ctx.report("FC301", self.module, stmt, construct="a `with` statement other than `with after(...)`",
-                            hint=_STEP_HINT)
+            self.ctx.report(
+                "FC301",
+                self.module,
+                stmt,
+                construct="a `with` statement other than `with after(...)`",
+                hint=_STEP_HINT,
+            )
             return
         tasks = self._after_tasks(call)
         self.after.append(tasks)
@@ -447,8 +581,12 @@ class FlowBuilder:
             binding = self._lookup(arg.id, arg) if isinstance(arg, ast.Name) else None
             if binding is None or not binding.tasks:
                 if binding is not None or not isinstance(arg, ast.Name):
-                    self.ctx.report("FC306", self.module, arg,
-                                    detail=f"`{ast.unparse(arg)}` is not a task result; bind one with `x = step(...)`")
+                    self.ctx.report(
+                        "FC306",
+                        self.module,
+                        arg,
+                        detail=f"`{ast.unparse(arg)}` is not a task result; bind one with `x = step(...)`",
+                    )
                 continue
             tasks.extend(binding.tasks)
         return tuple(dict.fromkeys(tasks))
@@ -490,17 +628,27 @@ class FlowBuilder:
         parts: list[ir.Cond] = []
         for i, op_node in enumerate(node.ops):
             left, right = used[i], used[i + 1]
-            assert left is not None and right is not None and left.value is not None and right.value is not None
+            assert left is not None
+            assert right is not None
+            assert left.value is not None
+            assert right.value is not None
             op = _OPS[type(op_node)]
             if not self._comparison_ok(op, left, right, operands[i], operands[i + 1]):
                 return None
             parts.append(ir.Compare(op, left.value, right.value, self.module.span(node)))
         return parts[0] if len(parts) == 1 else ir.BoolOp("and", tuple(parts), self.module.span(node))
 
-    def _comparison_ok(self, op: str, left: Binding, right: Binding, lnode: ast.expr, rnode: ast.expr) -> bool:
+    def _comparison_ok(
+        self, op: str, left: Binding, right: Binding, lnode: ast.expr, rnode: ast.expr
+    ) -> bool:
         if op in ("is", "is not") and not (_is_none(left) or _is_none(right)):
-            self.ctx.report("FC302", self.module, rnode, construct="`is` with something other than None",
-                            hint="use `==` to compare values")
+            self.ctx.report(
+                "FC302",
+                self.module,
+                rnode,
+                construct="`is` with something other than None",
+                hint="use `==` to compare values",
+            )
             return False
         artifact = t.contains_artifact(left.type) or t.contains_artifact(right.type)
         if artifact or not t.comparable(left.type, right.type, op):
@@ -519,14 +667,22 @@ class FlowBuilder:
             self.ctx.report("FC211", self.module, node, callee=binding.origin)
             return None
         if isinstance(binding.type, t.ListT) and isinstance(binding.type.item, t.NamedTupleT):
-            self.ctx.report("FC215", self.module, node,
-                            detail=f"each item of {binding.origin} has several outputs; select one with "
-                                   f"`[x.{binding.type.item.fields[0][0]} for x in ...]`")
+            self.ctx.report(
+                "FC215",
+                self.module,
+                node,
+                detail=f"each item of {binding.origin} has several outputs; select one with "
+                f"`[x.{binding.type.item.fields[0][0]} for x in ...]`",
+            )
             return None
         if binding.multi:
             names = ", ".join(n for n, _ in _fields(binding.type))
-            self.ctx.report("FC215", self.module, node,
-                            detail=f"{binding.origin} has several outputs ({names}); select one for {role}")
+            self.ctx.report(
+                "FC215",
+                self.module,
+                node,
+                detail=f"{binding.origin} has several outputs ({names}); select one for {role}",
+            )
             return None
         return binding
 
@@ -550,16 +706,24 @@ class FlowBuilder:
             value = self.ctx.folder.fold(self.module, node)
         except NotConstant as exc:
             bad = exc.node
-            if isinstance(bad, ast.Name) and not self._visible(bad.id) and (
-                bad.id in self.dead or self.ctx.resolver.lookup(self.module, bad.id) is None
+            if (
+                isinstance(bad, ast.Name)
+                and not self._visible(bad.id)
+                and (bad.id in self.dead or self.ctx.resolver.lookup(self.module, bad.id) is None)
             ):
                 return self._lookup(bad.id, bad)  # reports an undefined or out-of-scope name
-            return self._unsupported(bad if type(bad) in _EXPRESSIONS and bad is not node else node)
-        return Binding(ir.Const(value, self.module.span(node)), t.type_of_literal(value), f"the literal {_short(value)}")
+            self._unsupported(bad if isinstance(bad, ast.expr) and type(bad) in _EXPRESSIONS else node)
+            return None
+        return Binding(
+            ir.Const(value, self.module.span(node)), t.type_of_literal(value), f"the literal {_short(value)}"
+        )
 
     def _unsupported(self, node: ast.expr) -> None:
         if isinstance(node, (ast.List, ast.Tuple, ast.Dict)):
-            construct, hint = "a list or dict built from task results", "pass the values separately, or collect them with a comprehension"
+            construct, hint = (
+                "a list or dict built from task results",
+                "pass the values separately, or collect them with a comprehension",
+            )
         else:
             construct, hint = _EXPRESSIONS.get(type(node), f"`{_clip(ast.unparse(node))}`"), _STEP_HINT
         self.ctx.report("FC302", self.module, node, construct=construct, hint=hint)
@@ -570,8 +734,15 @@ class FlowBuilder:
                 return scope.names[name]
         if name in self.dead:
             where, line = self.dead[name]
-            self.ctx.report("FC304", self.module, node, name=name, where=where, line=line,
-                            hint="use it inside that block, collect it with a comprehension, or use a sub-flow")
+            self.ctx.report(
+                "FC304",
+                self.module,
+                node,
+                name=name,
+                where=where,
+                line=line,
+                hint="use it inside that block, collect it with a comprehension, or use a sub-flow",
+            )
             return None
         return self._module_name(name, node)
 
@@ -592,15 +763,26 @@ class FlowBuilder:
         if ref is None:
             known = [n for s in self.scopes for n in s.names] + list(self.module.constants)
             close = difflib.get_close_matches(name, known, n=1)
-            self.ctx.report("FC303", self.module, node, name=name, hint=f"; did you mean `{close[0]}`?" if close else "")
+            self.ctx.report(
+                "FC303", self.module, node, name=name, hint=f"; did you mean `{close[0]}`?" if close else ""
+            )
             return None
-        self.ctx.report("FC302", self.module, node, construct=f"`{name}`, which is not a step, flow, parameter or constant,",
-                        hint=_STEP_HINT)
+        self.ctx.report(
+            "FC302",
+            self.module,
+            node,
+            construct=f"`{name}`, which is not a step, flow, parameter or constant,",
+            hint=_STEP_HINT,
+        )
         return None
 
     def _attribute(self, node: ast.Attribute) -> Binding | None:
         base_node = node.value
-        if isinstance(base_node, ast.Name) and not self._visible(base_node.id) and base_node.id not in self.dead:
+        if (
+            isinstance(base_node, ast.Name)
+            and not self._visible(base_node.id)
+            and base_node.id not in self.dead
+        ):
             ref = self.ctx.resolver.resolve_expr(self.module, node)
             if isinstance(ref, Ref) and ref.kind == "constant":
                 return self._constant(node)
@@ -608,7 +790,8 @@ class FlowBuilder:
                 self.ctx.report("FC310", self.module, node, name=ast.unparse(node), kind=ref.kind)
                 return None
             if ref is not None:
-                return self._unsupported(node)
+                self._unsupported(node)
+                return None
         base = self._expr(base_node)
         if base is None or base.error:
             return base
@@ -625,7 +808,11 @@ class FlowBuilder:
             hint = f"; did you mean `{close[0]}`?" if close else f" (fields: {', '.join(names)})"
             self.ctx.report("FC209", self.module, node, what=base.origin, field=attr, hint=hint)
             return None
-        hint = "; unpack it: `a, b = flow(...)`" if isinstance(base.type, t.TupleT) else "; only NamedTuple outputs have fields"
+        hint = (
+            "; unpack it: `a, b = flow(...)`"
+            if isinstance(base.type, t.TupleT)
+            else "; only NamedTuple outputs have fields"
+        )
         self.ctx.report("FC209", self.module, node, what=base.origin, field=attr, hint=hint)
         return None
 
@@ -634,19 +821,30 @@ class FlowBuilder:
         if base is None or base.error:
             return base
         key = node.slice
-        if isinstance(base.value, ir.LoopItem) and isinstance(key, ast.Constant) and isinstance(key.value, str):
-            if isinstance(base.type, (t.DictT, t.AnyT)):
-                vtype = base.type.value if isinstance(base.type, t.DictT) else t.ANY
-                item = replace(base.value, keys=(*base.value.keys, key.value), span=self.module.span(node))
-                return Binding(item, vtype, f"`{ast.unparse(node)}`")
-        if isinstance(base.type, t.TupleT) and isinstance(base.value, ir.TaskOutput) and isinstance(key, ast.Constant):
+        if (
+            isinstance(base.value, ir.LoopItem)
+            and isinstance(key, ast.Constant)
+            and isinstance(key.value, str)
+        ) and isinstance(base.type, (t.DictT, t.AnyT)):
+            vtype = base.type.value if isinstance(base.type, t.DictT) else t.ANY
+            item = replace(base.value, keys=(*base.value.keys, key.value), span=self.module.span(node))
+            return Binding(item, vtype, f"`{ast.unparse(node)}`")
+        if (
+            isinstance(base.type, t.TupleT)
+            and isinstance(base.value, ir.TaskOutput)
+            and isinstance(key, ast.Constant)
+        ):
             index = key.value
             if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(base.type.items):
                 out = ir.TaskOutput(base.value.task, f"output_{index}", self.module.span(node))
                 return Binding(out, base.type.items[index], f"output {index} of {base.origin}", base.tasks)
-        self.ctx.report("FC214", self.module, node,
-                        detail=f'cannot index {base.origin} of type {base.type} with `{ast.unparse(key)}`; '
-                               'only dict loop items take `item["key"]`')
+        self.ctx.report(
+            "FC214",
+            self.module,
+            node,
+            detail=f"cannot index {base.origin} of type {base.type} with `{ast.unparse(key)}`; "
+            'only dict loop items take `item["key"]`',
+        )
         return None
 
     def _fstring(self, node: ast.JoinedStr) -> Binding | None:
@@ -670,15 +868,26 @@ class FlowBuilder:
         except NotConstant:
             pass
         if part.format_spec is not None or part.conversion not in (-1, ord("s")):
-            self.ctx.report("FC302", self.module, part, construct="a format spec or conversion in an f-string",
-                            hint="format the value inside a step")
+            self.ctx.report(
+                "FC302",
+                self.module,
+                part,
+                construct="a format spec or conversion in an f-string",
+                hint="format the value inside a step",
+            )
             return None
         binding = self._use(part.value, "an f-string")
         if binding is None or binding.value is None:
             return None
         if not _formattable(binding.type):
-            self.ctx.report("FC201", self.module, part.value, what="an f-string", expected="str, int, float or bool",
-                            got=binding.type)
+            self.ctx.report(
+                "FC201",
+                self.module,
+                part.value,
+                what="an f-string",
+                expected="str, int, float or bool",
+                got=binding.type,
+            )
             return None
         return binding.value
 
@@ -690,8 +899,13 @@ class FlowBuilder:
         if callee is None:
             return None
         if self.in_condition:
-            self.ctx.report("FC302", self.module, node, construct="calling a step in a condition",
-                            hint="bind its result first: `x = step(...)`, then `if x ...`")
+            self.ctx.report(
+                "FC302",
+                self.module,
+                node,
+                construct="calling a step in a condition",
+                hint="bind its result first: `x = step(...)`, then `if x ...`",
+            )
             return None
         args = self._bind_args(callee, node)
         task_id = self._new_id(callee.name)
@@ -706,16 +920,31 @@ class FlowBuilder:
             return Binding(None, t.NONE, callee.name, (task_id,))
         single = len(callee.outputs) == 1 and not isinstance(callee.returns, (t.NamedTupleT, t.TupleT))
         out_type = callee.outputs[0].type if single else callee.returns
-        return Binding(ir.TaskOutput(task_id, None, span), out_type, f"the result of `{callee.name}`", (task_id,))
+        return Binding(
+            ir.TaskOutput(task_id, None, span), out_type, f"the result of `{callee.name}`", (task_id,)
+        )
 
     def _callee(self, func: ast.expr) -> Callee | None:
         flowc_name = self.module.flowc_name(func)
         if flowc_name in ("parallel", "after"):
             code = "FC309" if flowc_name == "parallel" else "FC306"
-            self.ctx.report(code, self.module, func, detail=f"`{flowc_name}(...)` is only valid as "
-                            + ("the iterable of a `for` loop or comprehension" if code == "FC309" else "`with after(...):`"))
+            self.ctx.report(
+                code,
+                self.module,
+                func,
+                detail=f"`{flowc_name}(...)` is only valid as "
+                + (
+                    "the iterable of a `for` loop or comprehension"
+                    if code == "FC309"
+                    else "`with after(...):`"
+                ),
+            )
             return None
-        ref = self.ctx.resolver.resolve_expr(self.module, func) if isinstance(func, (ast.Name, ast.Attribute)) else None
+        ref = (
+            self.ctx.resolver.resolve_expr(self.module, func)
+            if isinstance(func, (ast.Name, ast.Attribute))
+            else None
+        )
         if isinstance(func, ast.Name) and (self._visible(func.id) or func.id in self.dead):
             ref = None
         if isinstance(ref, Ref) and ref.kind == "step":
@@ -739,14 +968,29 @@ class FlowBuilder:
     def _not_callable(self, func: ast.expr, ref: Ref | External | None) -> None:
         text = _clip(ast.unparse(func))
         if isinstance(ref, External) and not ref.installed:
-            self.ctx.report("FC005", self.module, func, module=ref.module,
-                            roots=", ".join(str(r) for r in self.ctx.resolver.project.roots))
-        elif ref is None and isinstance(func, ast.Name) and not self._visible(func.id) and func.id not in self.dead \
-                and func.id not in _BUILTINS:
+            self.ctx.report(
+                "FC005",
+                self.module,
+                func,
+                module=ref.module,
+                roots=", ".join(str(r) for r in self.ctx.resolver.project.roots),
+            )
+        elif (
+            ref is None
+            and isinstance(func, ast.Name)
+            and not self._visible(func.id)
+            and func.id not in self.dead
+            and func.id not in _BUILTINS
+        ):
             self._lookup(func.id, func)
         else:
-            self.ctx.report("FC302", self.module, func, construct=f"calling `{text}`, which is not a step or flow,",
-                            hint=_STEP_HINT)
+            self.ctx.report(
+                "FC302",
+                self.module,
+                func,
+                construct=f"calling `{text}`, which is not a step or flow,",
+                hint=_STEP_HINT,
+            )
 
     def _bind_args(self, callee: Callee, call: ast.Call) -> tuple[ir.Arg, ...]:
         given: dict[str, tuple[Binding, ast.expr]] = {}
@@ -756,25 +1000,42 @@ class FlowBuilder:
                 if isinstance(arg, ast.Starred):
                     self._unsupported(arg)
                 else:
-                    self.ctx.report("FC205", self.module, arg, callee=callee.name, expected=len(positional),
-                                    got=len(call.args))
+                    self.ctx.report(
+                        "FC205",
+                        self.module,
+                        arg,
+                        callee=callee.name,
+                        expected=len(positional),
+                        got=len(call.args),
+                    )
                 break
             self._give(callee, positional[i].name, arg, given)
         for kw in call.keywords:
             self._keyword(callee, kw, given)
         self._check_missing(callee, call, given)
         params = {p.name: p for p in callee.params}
-        return tuple(ir.Arg(name, b.value) for name, (b, n) in given.items()
-                     if b.value is not None and self._check_arg(callee, params[name], b, n))
+        return tuple(
+            ir.Arg(name, b.value)
+            for name, (b, n) in given.items()
+            if b.value is not None and self._check_arg(callee, params[name], b, n)
+        )
 
     def _keyword(self, callee: Callee, kw: ast.keyword, given: dict[str, tuple[Binding, ast.expr]]) -> None:
         if kw.arg is None:
-            self.ctx.report("FC302", self.module, kw.value, construct="`**` unpacking", hint="pass each argument by name")
+            self.ctx.report(
+                "FC302", self.module, kw.value, construct="`**` unpacking", hint="pass each argument by name"
+            )
             return
         if not any(p.name == kw.arg for p in callee.params):
             close = difflib.get_close_matches(kw.arg, [p.name for p in callee.params], n=1)
-            self.ctx.report("FC203", self.module, kw, callee=callee.name, param=kw.arg,
-                            hint=f"; did you mean `{close[0]}`?" if close else "")
+            self.ctx.report(
+                "FC203",
+                self.module,
+                kw,
+                callee=callee.name,
+                param=kw.arg,
+                hint=f"; did you mean `{close[0]}`?" if close else "",
+            )
             self._expr(kw.value)
             return
         if kw.arg in given:
@@ -782,32 +1043,49 @@ class FlowBuilder:
             return
         self._give(callee, kw.arg, kw.value, given)
 
-    def _give(self, callee: Callee, name: str, node: ast.expr, given: dict[str, tuple[Binding, ast.expr]]) -> None:
+    def _give(
+        self, callee: Callee, name: str, node: ast.expr, given: dict[str, tuple[Binding, ast.expr]]
+    ) -> None:
         binding = self._use(node, f"argument `{name}`")
         if binding is not None:
             given[name] = (binding, node)
         else:  # reported; remember the parameter so it is not also reported missing
             given[name] = (Binding(None, t.ANY, ""), node)
 
-    def _check_missing(self, callee: Callee, call: ast.Call, given: dict[str, tuple[Binding, ast.expr]]) -> None:
+    def _check_missing(
+        self, callee: Callee, call: ast.Call, given: dict[str, tuple[Binding, ast.expr]]
+    ) -> None:
         for p in callee.params:
             if p.name in given or not p.required:
                 continue
             if isinstance(p.type, t.RunStatusT):
-                self.ctx.report("FC212", self.module, call, detail=f"`{callee.name}` takes a RunStatus, which only "
-                                "its use as `@flow(on_exit=...)` provides; it cannot be called in a flow body")
+                self.ctx.report(
+                    "FC212",
+                    self.module,
+                    call,
+                    detail=f"`{callee.name}` takes a RunStatus, which only "
+                    "its use as `@flow(on_exit=...)` provides; it cannot be called in a flow body",
+                )
             else:
                 self.ctx.report("FC202", self.module, call, callee=callee.name, param=p.name)
 
     def _check_arg(self, callee: Callee, param: ir.Param, binding: Binding, node: ast.expr) -> bool:
         if isinstance(param.type, t.RunStatusT):
-            self.ctx.report("FC212", self.module, node, detail="a RunStatus is passed only to the exit handler")
+            self.ctx.report(
+                "FC212", self.module, node, detail="a RunStatus is passed only to the exit handler"
+            )
             return False
         if self._fits(binding, param.type):
             return True
         got = _short(binding.value.value) if isinstance(binding.value, ir.Const) else binding.type
-        self.ctx.report("FC201", self.module, node, what=f"parameter `{param.name}` of `{callee.name}`",
-                        expected=param.type, got=got)
+        self.ctx.report(
+            "FC201",
+            self.module,
+            node,
+            what=f"parameter `{param.name}` of `{callee.name}`",
+            expected=param.type,
+            got=got,
+        )
         return False
 
     @staticmethod
@@ -821,16 +1099,32 @@ class FlowBuilder:
     def _comprehension(self, node: ast.ListComp) -> Binding | None:
         gen = node.generators[0]
         if len(node.generators) != 1 or gen.ifs or gen.is_async:
-            construct = "a filter in a comprehension" if gen.ifs else "several `for` clauses in a comprehension"
-            self.ctx.report("FC302", self.module, node, construct=construct,
-                            hint="nest comprehensions, or filter inside a step")
+            construct = (
+                "a filter in a comprehension" if gen.ifs else "several `for` clauses in a comprehension"
+            )
+            self.ctx.report(
+                "FC302",
+                self.module,
+                node,
+                construct=construct,
+                hint="nest comprehensions, or filter inside a step",
+            )
             return None
         if not isinstance(gen.target, ast.Name):
-            self.ctx.report("FC302", self.module, gen.target, construct="unpacking in a comprehension target",
-                            hint='loop over dicts and use `item["key"]`')
+            self.ctx.report(
+                "FC302",
+                self.module,
+                gen.target,
+                construct="unpacking in a comprehension target",
+                hint='loop over dicts and use `item["key"]`',
+            )
             return None
         elt = node.elt
-        if isinstance(elt, ast.Attribute) and isinstance(elt.value, ast.Name) and elt.value.id == gen.target.id:
+        if (
+            isinstance(elt, ast.Attribute)
+            and isinstance(elt.value, ast.Name)
+            and elt.value.id == gen.target.id
+        ):
             collected = self._expr(gen.iter)
             if collected is not None and isinstance(collected.value, ir.Collected):
                 return self._projection(collected, gen.target.id, elt)
@@ -843,10 +1137,19 @@ class FlowBuilder:
     def _projection(self, source: Binding, var: str, elt: ast.Attribute) -> Binding | None:
         """`[r.field for r in results]` over collected NamedTuple results: a field, no new tasks."""
         value = source.value
-        if not (isinstance(value, ir.Collected) and isinstance(value.value, ir.TaskOutput)
-                and isinstance(source.type, t.ListT)):
-            self.ctx.report("FC209", self.module, elt, what=f"an item of {source.origin}", field=elt.attr,
-                            hint="; only collected NamedTuple results have fields")
+        if not (
+            isinstance(value, ir.Collected)
+            and isinstance(value.value, ir.TaskOutput)
+            and isinstance(source.type, t.ListT)
+        ):
+            self.ctx.report(
+                "FC209",
+                self.module,
+                elt,
+                what=f"an item of {source.origin}",
+                field=elt.attr,
+                hint="; only collected NamedTuple results have fields",
+            )
             return None
         item = Binding(value.value, source.type.item, f"an item of {source.origin}", source.tasks)
         selected = self._select(item, elt.attr, elt)
@@ -855,12 +1158,16 @@ class FlowBuilder:
         collected = ir.Collected(value.loop, selected.value, self.module.span(elt))
         return Binding(collected, t.ListT(selected.type), f"`{ast.unparse(elt)}` of each item", source.tasks)
 
-    def _fan_out(self, node: ast.ListComp, var: str, source: Binding, item_type: t.Type,
-                 max_parallel: int | None) -> Binding | None:
+    def _fan_out(
+        self, node: ast.ListComp, var: str, source: Binding, item_type: t.Type, max_parallel: int | None
+    ) -> Binding | None:
         assert source.value is not None
         loop_id = self._new_id(f"for_{var}")
-        item = Binding(ir.LoopItem(loop_id, (), self.module.span(node.generators[0].target)), item_type,
-                       f"loop variable `{var}`")
+        item = Binding(
+            ir.LoopItem(loop_id, (), self.module.span(node.generators[0].target)),
+            item_type,
+            f"loop variable `{var}`",
+        )
         self.scopes.append(Scope("loop", node.lineno, {var: item}))
         self.nodes.append([])
         try:
@@ -868,13 +1175,20 @@ class FlowBuilder:
         finally:
             self.scopes.pop()
             body = tuple(self.nodes.pop())
-        loop = ir.Loop(loop_id, var, source.value, item_type, body, self.module.span(node), max_parallel, True)
+        loop = ir.Loop(
+            loop_id, var, source.value, item_type, body, self.module.span(node), max_parallel, True
+        )
         if elt is None:
             return None
         produced = _produced(loop)
         if not _made_in(elt.value, produced):
-            self.ctx.report("FC302", self.module, node.elt, construct="a comprehension that calls no step per item",
-                            hint="call a step or sub-flow for each item, e.g. `[score(x) for x in xs]`")
+            self.ctx.report(
+                "FC302",
+                self.module,
+                node.elt,
+                construct="a comprehension that calls no step per item",
+                hint="call a step or sub-flow for each item, e.g. `[score(x) for x in xs]`",
+            )
             return None
         if elt.value is None:
             self.ctx.report("FC211", self.module, node.elt, callee=elt.origin)

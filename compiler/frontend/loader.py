@@ -53,8 +53,11 @@ def _load(path: Path, display: str | None, select: str | None) -> LoadResult:
     try:
         program = _program(ctx, table, loaded, select)
     except RecursionError:
-        ctx.diagnostics.append(diagnostic("FC301", Span.file(shown), construct="nesting this deep",
-                                          hint="split the flow into sub-flows"))
+        ctx.diagnostics.append(
+            diagnostic(
+                "FC301", Span.file(shown), construct="nesting this deep", hint="split the flow into sub-flows"
+            )
+        )
         program = None
     diagnostics = sort_diagnostics(ctx.diagnostics + resolver.diagnostics)
     return LoadResult(program, tuple(diagnostics), _sources(project, loaded))
@@ -77,14 +80,20 @@ def _program(ctx: Context, table: FlowTable, module: Module, select: str | None)
     return _assemble(ctx, table, [entry], entry.key)
 
 
-def _select(ctx: Context, module: Module, functions: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.expr]],
-            name: str) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.expr] | None:
+def _select(
+    ctx: Context,
+    module: Module,
+    functions: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.expr]],
+    name: str,
+) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.expr] | None:
     span = Span.file(module.path)
     names = [fn.name for fn, _ in functions]
     if name:
         found = [(fn, d) for fn, d in functions if fn.name == name]
         if not found:
-            detail = f"no flow named `{name}` in {module.path}" + (f" (flows: {', '.join(names)})" if names else "")
+            detail = f"no flow named `{name}` in {module.path}" + (
+                f" (flows: {', '.join(names)})" if names else ""
+            )
             ctx.diagnostics.append(diagnostic("FC003", span, detail=detail))
             return None
         return found[0]

@@ -15,8 +15,20 @@ from flowc.compiler.diagnostics import Diagnostic, Span
 from flowc.compiler.rules import diagnostic
 
 FLOWC_EXPORTS = frozenset(
-    {"step", "flow", "Artifact", "Dataset", "Model", "Metrics", "HTML", "Markdown", "Retry",
-     "RunStatus", "parallel", "after"}
+    {
+        "step",
+        "flow",
+        "Artifact",
+        "Dataset",
+        "Model",
+        "Metrics",
+        "HTML",
+        "Markdown",
+        "Retry",
+        "RunStatus",
+        "parallel",
+        "after",
+    }
 )
 TYPING_MODULES = frozenset({"typing", "typing_extensions"})
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -63,10 +75,9 @@ class Module:
         """Which flowc export an expression names (`step`, `fc.step`, aliases), if any."""
         if isinstance(node, ast.Name):
             return self.flowc_names.get(node.id)
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if node.value.id in self.flowc_modules and node.attr in FLOWC_EXPORTS:
-                return node.attr
-        return None
+        if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)):
+            return None
+        return node.attr if node.value.id in self.flowc_modules and node.attr in FLOWC_EXPORTS else None
 
     def typing_name(self, node: ast.expr) -> str | None:
         if isinstance(node, ast.Name):
@@ -136,13 +147,17 @@ def _index_stmt(module: Module, stmt: ast.stmt, seen: set[str]) -> None:
         module.classes[stmt.name] = stmt
     elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
         _record_assignment(module, stmt, seen)
-    else:  # `if TYPE_CHECKING:`, `try: import` …: names bound there are not constants
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                module.reassigned.add(node.id)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                for alias in node.names:
-                    module.reassigned.add(alias.asname or alias.name.partition(".")[0])
+    else:
+        _record_conditional(module, stmt)
+
+
+def _record_conditional(module: Module, stmt: ast.stmt) -> None:
+    """`if TYPE_CHECKING:`, `try: import` …: names bound there are not constants."""
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            module.reassigned.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            module.reassigned.update(a.asname or a.name.partition(".")[0] for a in node.names)
 
 
 def _bind(module: Module, name: str, seen: set[str]) -> None:
@@ -177,7 +192,9 @@ def _record_from(module: Module, stmt: ast.ImportFrom, alias: ast.alias, seen: s
         module.imports[local] = Import(source, stmt.level, alias.name, stmt)
 
 
-def _record_assignment(module: Module, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign, seen: set[str]) -> None:
+def _record_assignment(
+    module: Module, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign, seen: set[str]
+) -> None:
     targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
     value = stmt.value
     for target in targets:
@@ -199,7 +216,9 @@ def _find_nested(module: Module, node: ast.AST, top: bool) -> None:
             kind = module.decorator_kind(child)
             if kind is not None:
                 module.nested_decorated.append((child, kind[0]))
-        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.Try, ast.With)):
+        if isinstance(
+            child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.Try, ast.With)
+        ):
             _find_nested(module, child, top=False)
 
 

@@ -92,7 +92,12 @@ def _cpu(option: str, value: JsonValue, report: Report) -> str:
 def _memory(option: str, value: JsonValue, report: Report) -> str:
     text, amount = _quantity(option, value, '"512Mi" or "16Gi"')
     if text.endswith("m"):
-        report("FC105", option=option, value=value, detail=f'is {amount} bytes (m is milli); did you mean "{text[:-1]}Mi"?')
+        report(
+            "FC105",
+            option=option,
+            value=value,
+            detail=f'is {amount} bytes (m is milli); did you mean "{text[:-1]}Mi"?',
+        )
     elif amount < 2**20:
         report("FC105", option=option, value=value, detail=f'is {amount} bytes; did you mean "{text}Mi"?')
     return text
@@ -133,7 +138,12 @@ def _secrets(option: str, value: JsonValue, report: Report) -> tuple[ir.SecretRe
         if not values.ENV_NAME.match(env):
             raise OptionError("FC111", value=env)
         name, slash, key = ref.partition("/")
-        ok = slash and len(name) <= 253 and values.DNS1123_SUBDOMAIN.match(name) and values.CONFIG_KEY.match(key)
+        ok = (
+            slash
+            and len(name) <= 253
+            and values.DNS1123_SUBDOMAIN.match(name)
+            and values.CONFIG_KEY.match(key)
+        )
         if not ok:
             raise OptionError("FC110", value=ref, env=env)
         refs.append(ir.SecretRef(env, name, key))
@@ -151,7 +161,9 @@ def _packages(option: str, value: JsonValue, _: Report) -> tuple[str, ...]:
     return tuple(value)  # type: ignore[arg-type]
 
 
-def _labels(option: str, value: JsonValue, _: Report, check_values: bool = True) -> tuple[tuple[str, str], ...]:
+def _labels(
+    option: str, value: JsonValue, _: Report, check_values: bool = True
+) -> tuple[tuple[str, str], ...]:
     labels = _str_map(option, value)
     for key, val in labels.items():
         try:
@@ -176,7 +188,11 @@ def _volumes(option: str, value: JsonValue, _: Report) -> tuple[ir.Volume, ...]:
         if not mount.startswith("/"):
             raise OptionError("FC114", value=mount, detail="the mount path must be absolute")
         if len(claim) > 253 or not values.DNS1123_SUBDOMAIN.match(claim):
-            raise OptionError("FC114", value=claim, detail="the claim name must be a lowercase DNS name, e.g. \"training-data\"")
+            raise OptionError(
+                "FC114",
+                value=claim,
+                detail='the claim name must be a lowercase DNS name, e.g. "training-data"',
+            )
         out.append(ir.Volume(mount, claim))
     return tuple(out)
 
@@ -187,7 +203,10 @@ _TOLERATION_KEYS = {"key", "operator", "value", "effect", "toleration_seconds"}
 
 def _tolerations(option: str, value: JsonValue, _: Report) -> tuple[ir.Toleration, ...]:
     if not isinstance(value, list):
-        raise OptionError("FC113", detail='expected a list, e.g. [{"key": "gpu", "operator": "Exists", "effect": "NoSchedule"}]')
+        raise OptionError(
+            "FC113",
+            detail='expected a list, e.g. [{"key": "gpu", "operator": "Exists", "effect": "NoSchedule"}]',
+        )
     return tuple(_toleration(v) for v in value)
 
 
@@ -196,12 +215,17 @@ def _toleration(item: JsonValue) -> ir.Toleration:
         item = _toleration_from_taint(item)
     if not isinstance(item, dict) or not set(item) <= _TOLERATION_KEYS:
         unknown = sorted(set(item) - _TOLERATION_KEYS) if isinstance(item, dict) else []
-        raise OptionError("FC113", detail=f"unknown field(s) {unknown}" if unknown else "expected a dict or \"key=value:Effect\"")
+        raise OptionError(
+            "FC113",
+            detail=f"unknown field(s) {unknown}" if unknown else 'expected a dict or "key=value:Effect"',
+        )
     operator = item.get("operator", "Equal" if "value" in item else "Exists")
     effect, seconds = item.get("effect"), item.get("toleration_seconds")
     key, val = item.get("key"), item.get("value")
     if operator not in ("Equal", "Exists") or (effect is not None and effect not in _EFFECTS):
-        raise OptionError("FC113", detail=f"operator must be Equal or Exists, effect one of {', '.join(_EFFECTS)}")
+        raise OptionError(
+            "FC113", detail=f"operator must be Equal or Exists, effect one of {', '.join(_EFFECTS)}"
+        )
     if operator == "Exists" and val is not None:
         raise OptionError("FC113", detail="operator Exists takes no value")
     if not (key is None or isinstance(key, str)) or not (val is None or isinstance(val, str)):
@@ -224,15 +248,35 @@ def _toleration_from_taint(text: str) -> dict[str, JsonValue]:
 
 
 STEP_PARSERS: dict[str, Parser] = {
-    "name": _name, "image": _image, "cpu": _cpu, "memory": _memory, "gpu": _count, "gpu_type": _str,
-    "timeout": _duration, "cache": _cache, "env": _env, "secrets": _secrets, "packages": _packages,
-    "node_selector": _labels, "tolerations": _tolerations, "volumes": _volumes,
+    "name": _name,
+    "image": _image,
+    "cpu": _cpu,
+    "memory": _memory,
+    "gpu": _count,
+    "gpu_type": _str,
+    "timeout": _duration,
+    "cache": _cache,
+    "env": _env,
+    "secrets": _secrets,
+    "packages": _packages,
+    "node_selector": _labels,
+    "tolerations": _tolerations,
+    "volumes": _volumes,
     "continue_on_failure": _bool,
 }
 FLOW_PARSERS: dict[str, Parser] = {
-    "name": _name, "description": _str, "image": _image, "schedule": _str, "timezone": _str,
-    "max_parallel": _positive, "timeout": _duration, "namespace": _str, "service_account": _str,
-    "labels": _labels, "annotations": _annotations, "ttl": _duration,
+    "name": _name,
+    "description": _str,
+    "image": _image,
+    "schedule": _str,
+    "timezone": _str,
+    "max_parallel": _positive,
+    "timeout": _duration,
+    "namespace": _str,
+    "service_account": _str,
+    "labels": _labels,
+    "annotations": _annotations,
+    "ttl": _duration,
 }
 SPECIAL = ("retries", "on_exit")
 
@@ -244,8 +288,9 @@ class ParsedOptions:
     nodes: dict[str, ast.expr] = field(default_factory=dict)
 
 
-def parse_options(module: Module, folder: Folder, deco: ast.expr, kind: str,
-                  diagnostics: list[Diagnostic]) -> ParsedOptions:
+def parse_options(
+    module: Module, folder: Folder, deco: ast.expr, kind: str, diagnostics: list[Diagnostic]
+) -> ParsedOptions:
     """Fold and validate the keyword arguments of a `@step(...)`/`@flow(...)` decorator."""
     parsed = ParsedOptions()
     if not isinstance(deco, ast.Call):
@@ -258,8 +303,15 @@ def parse_options(module: Module, folder: Folder, deco: ast.expr, kind: str,
     return parsed
 
 
-def _parse_keyword(module: Module, folder: Folder, kw: ast.keyword, kind: str, parsers: dict[str, Parser],
-                   parsed: ParsedOptions, diagnostics: list[Diagnostic]) -> None:
+def _parse_keyword(
+    module: Module,
+    folder: Folder,
+    kw: ast.keyword,
+    kind: str,
+    parsers: dict[str, Parser],
+    parsed: ParsedOptions,
+    diagnostics: list[Diagnostic],
+) -> None:
     span = module.span(kw.value)
     if kw.arg is None:
         diagnostics.append(diagnostic("FC101", span, option="**"))
@@ -268,7 +320,9 @@ def _parse_keyword(module: Module, folder: Folder, kw: ast.keyword, kind: str, p
     if kw.arg not in known:
         close = difflib.get_close_matches(kw.arg, known, n=1)
         hint = f"; did you mean `{close[0]}`?" if close else ""
-        diagnostics.append(diagnostic("FC102", module.span(kw), decorator=f"@{kind}", option=kw.arg, hint=hint))
+        diagnostics.append(
+            diagnostic("FC102", module.span(kw), decorator=f"@{kind}", option=kw.arg, hint=hint)
+        )
         return
     parsed.spans[kw.arg] = span
     parsed.nodes[kw.arg] = kw.value
@@ -319,7 +373,9 @@ def _retry_policy(given: dict[str, JsonValue]) -> ir.RetryPolicy:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise OptionError("FC109", detail="`limit` must be a non-negative integer")
     factor = given.get("factor")
-    if factor is not None and (isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor < 1):
+    if factor is not None and (
+        isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor < 1
+    ):
         raise OptionError("FC109", detail="`factor` must be a number of at least 1")
     on = given.get("on", "always")
     if on not in ("always", "failure", "error", "transient"):
@@ -336,4 +392,4 @@ def _retry_duration(given: dict[str, JsonValue], key: str) -> int | None:
     try:
         return values.duration_seconds(given[key])
     except ValueError as exc:
-        raise OptionError("FC109", detail=f"`{key}` is not a duration such as \"30s\"") from exc
+        raise OptionError("FC109", detail=f'`{key}` is not a duration such as "30s"') from exc

@@ -68,7 +68,9 @@ class Resolver:
         self.diagnostics: list[Diagnostic] = []
         self._reported: set[tuple[str, str]] = set()
 
-    def lookup(self, module: Module, name: str, _stack: frozenset[str] = frozenset()) -> Ref | External | None:
+    def lookup(
+        self, module: Module, name: str, _stack: frozenset[str] = frozenset()
+    ) -> Ref | External | None:
         """What `name` means at module level of `module`; None when it is not bound there."""
         # The last `def` or `class` wins, as in Python; constants must be bound exactly once.
         if name in module.functions:
@@ -107,7 +109,9 @@ class Resolver:
             self._report_once("FC006", module, imp.node, module=target.name, name=imp.attr)
         return found
 
-    def attribute(self, module: Module, attr: str, stack: frozenset[str] = frozenset()) -> Ref | External | None:
+    def attribute(
+        self, module: Module, attr: str, stack: frozenset[str] = frozenset()
+    ) -> Ref | External | None:
         """`module.attr`: a module-level name, or a submodule of a package."""
         found = self.lookup(module, attr, stack)
         if found is not None or not module.path.endswith("__init__.py"):
@@ -136,7 +140,7 @@ class Resolver:
                 return External(f"{base.module}.{node.attr}", base.installed)
         return None
 
-    def _report_once(self, code: str, module: Module, node: ast.AST, **fields: object) -> None:
+    def _report_once(self, code: str, module: Module, node: ast.AST, /, **fields: object) -> None:
         key = (code, f"{module.path}:{getattr(node, 'lineno', 0)}:{fields}")
         if key not in self._reported:
             self._reported.add(key)
@@ -156,8 +160,13 @@ def _installed(top: str) -> bool:
 _MAX_INT = 2**256
 _MAX_LEN = 100_000
 _BINOPS: dict[type[ast.operator], Callable[[t.JsonValue, t.JsonValue], t.JsonValue]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod, ast.Pow: operator.pow,
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
 }
 
 
@@ -222,7 +231,8 @@ class Folder:
         """One `{value!conv:spec}` of an f-string over constants."""
         value = self.fold(module, part.value)
         spec = self.fold(module, part.format_spec) if part.format_spec is not None else ""
-        conv = {115: str, 114: repr, 97: ascii}.get(part.conversion)
+        conversions: dict[int, Callable[[object], str]] = {115: str, 114: repr, 97: ascii}
+        conv = conversions.get(part.conversion)
         try:
             return format(conv(value) if conv else value, str(spec))
         except (ValueError, TypeError) as exc:
@@ -266,6 +276,7 @@ def _binop(node: ast.BinOp, left: t.JsonValue, right: t.JsonValue) -> t.JsonValu
 
 def _safe_operands(op: ast.operator, left: t.JsonValue, right: t.JsonValue) -> bool:
     """Refuse operations that could take unbounded time or memory (`9**9**9`, `"a" * 10**9`)."""
+
     def num(v: t.JsonValue) -> bool:
         return isinstance(v, (int, float)) and not isinstance(v, bool)
 
@@ -291,8 +302,9 @@ class TypeReader:
         self.resolver = resolver
         self._named: dict[tuple[str, str], t.NamedTupleT] = {}
 
-    def read(self, module: Module, node: ast.expr, *, allow_named: bool = False,
-             allow_tuple: bool = False) -> t.Type:
+    def read(
+        self, module: Module, node: ast.expr, *, allow_named: bool = False, allow_tuple: bool = False
+    ) -> t.Type:
         if isinstance(node, ast.Constant):
             return self._constant(module, node, allow_named, allow_tuple)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
@@ -301,7 +313,10 @@ class TypeReader:
             return self._generic(module, node, allow_tuple)
         if isinstance(node, (ast.Name, ast.Attribute)):
             return self._named_type(module, node, allow_named)
-        raise Unsupported(node, "use str, int, float, bool, list[T], dict[str, T], Optional[T], Literal[...], Any or an artifact type")
+        raise Unsupported(
+            node,
+            "use str, int, float, bool, list[T], dict[str, T], Optional[T], Literal[...], Any or an artifact type",
+        )
 
     def _constant(self, module: Module, node: ast.Constant, allow_named: bool, allow_tuple: bool) -> t.Type:
         if node.value is None:
@@ -320,7 +335,7 @@ class TypeReader:
     def _named_type(self, module: Module, node: ast.Name | ast.Attribute, allow_named: bool) -> t.Type:
         flowc_name = module.flowc_name(node)
         if flowc_name in t.ARTIFACT_KINDS:
-            return t.ArtifactT(flowc_name)  # type: ignore[arg-type]
+            return t.ArtifactT(flowc_name)
         if flowc_name == "RunStatus":
             return t.RunStatusT()
         typing_name = module.typing_name(node)
@@ -328,7 +343,11 @@ class TypeReader:
             return t.ANY
         if typing_name in ("List", "Dict"):
             return t.ListT(t.ANY) if typing_name == "List" else t.DictT(t.ANY)
-        if isinstance(node, ast.Name) and node.id in _SCALAR_NAMES and self.resolver.lookup(module, node.id) is None:
+        if (
+            isinstance(node, ast.Name)
+            and node.id in _SCALAR_NAMES
+            and self.resolver.lookup(module, node.id) is None
+        ):
             return t.Scalar(node.id)  # type: ignore[arg-type]
         if isinstance(node, ast.Name) and node.id in ("list", "dict"):
             return t.ListT(t.ANY) if node.id == "list" else t.DictT(t.ANY)
@@ -387,8 +406,15 @@ def _union(members: list[t.Type], node: ast.AST) -> t.Type:
 
 def _literal_value(node: ast.expr) -> t.LiteralValue:
     if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (str, int, bool))):
-        return node.value  # type: ignore[no-any-return]
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
-        if isinstance(node.operand.value, int) and not isinstance(node.operand.value, bool):
-            return -node.operand.value
+        return node.value
+    if (
+        (
+            isinstance(node, ast.UnaryOp)
+            and isinstance(node.op, ast.USub)
+            and isinstance(node.operand, ast.Constant)
+        )
+        and isinstance(node.operand.value, int)
+        and not isinstance(node.operand.value, bool)
+    ):
+        return -node.operand.value
     raise Unsupported(node, "Literal values must be str, int, bool or None literals")

@@ -38,11 +38,21 @@ def check_function_kind(ctx: Context, module: Module, fn: FunctionNode, kind: st
     if fn.args.vararg or fn.args.kwarg:
         node = fn.args.vararg or fn.args.kwarg
         assert node is not None
-        ctx.report("FC119", module, node, detail=f"{kind} `{fn.name}` takes *args/**kwargs; declare each parameter")
+        ctx.report(
+            "FC119", module, node, detail=f"{kind} `{fn.name}` takes *args/**kwargs; declare each parameter"
+        )
     if fn.args.posonlyargs:
-        ctx.report("FC119", module, fn.args.posonlyargs[0],
-                   detail=f"{kind} `{fn.name}` has positional-only parameters; remove the `/`")
-    kinds = [d for d in fn.decorator_list if module.flowc_name(d.func if isinstance(d, ast.Call) else d) in ("step", "flow")]
+        ctx.report(
+            "FC119",
+            module,
+            fn.args.posonlyargs[0],
+            detail=f"{kind} `{fn.name}` has positional-only parameters; remove the `/`",
+        )
+    kinds = [
+        d
+        for d in fn.decorator_list
+        if module.flowc_name(d.func if isinstance(d, ast.Call) else d) in ("step", "flow")
+    ]
     if len(kinds) > 1:
         ctx.report("FC119", module, kinds[1], detail=f"`{fn.name}` has more than one @step/@flow decorator")
 
@@ -51,17 +61,33 @@ def read_params(ctx: Context, module: Module, fn: FunctionNode, kind: str) -> tu
     args = fn.args
     positional = args.posonlyargs + args.args
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-    params = [_param(ctx, module, a, d, kind, fn.name, False) for a, d in zip(positional, defaults, strict=True)]
-    params += [_param(ctx, module, a, d, kind, fn.name, True)
-               for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)]
+    params = [
+        _param(ctx, module, a, d, kind, fn.name, False) for a, d in zip(positional, defaults, strict=True)
+    ]
+    params += [
+        _param(ctx, module, a, d, kind, fn.name, True)
+        for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+    ]
     return tuple(params)
 
 
-def _param(ctx: Context, module: Module, arg: ast.arg, default: ast.expr | None, kind: str,
-           owner: str, keyword_only: bool) -> ir.Param:
+def _param(
+    ctx: Context,
+    module: Module,
+    arg: ast.arg,
+    default: ast.expr | None,
+    kind: str,
+    owner: str,
+    keyword_only: bool,
+) -> ir.Param:
     typ = read_type(ctx, module, arg.annotation, f"parameter `{arg.arg}` of {kind} `{owner}`", arg)
     if kind == "flow" and isinstance(typ, t.RunStatusT):
-        ctx.report("FC212", module, arg, detail="a flow parameter cannot be a RunStatus; only the exit handler receives it")
+        ctx.report(
+            "FC212",
+            module,
+            arg,
+            detail="a flow parameter cannot be a RunStatus; only the exit handler receives it",
+        )
     const = _default(ctx, module, arg.arg, default, typ) if default is not None else None
     return ir.Param(arg.arg, typ, const, module.span(arg), arg.annotation is not None, keyword_only)
 
@@ -77,8 +103,16 @@ def _default(ctx: Context, module: Module, name: str, node: ast.expr, typ: t.Typ
     return ir.Const(value, module.span(node))
 
 
-def read_type(ctx: Context, module: Module, node: ast.expr | None, what: str, anchor: ast.AST, *,
-              allow_named: bool = False, allow_tuple: bool = False) -> t.Type:
+def read_type(
+    ctx: Context,
+    module: Module,
+    node: ast.expr | None,
+    what: str,
+    anchor: ast.AST,
+    *,
+    allow_named: bool = False,
+    allow_tuple: bool = False,
+) -> t.Type:
     if node is None:
         ctx.report("FC206", module, anchor, what=what)
         return t.ANY
@@ -99,13 +133,22 @@ def build_step(ctx: Context, module: Module, fn: FunctionNode, deco: ast.expr) -
 def _build_step(ctx: Context, module: Module, fn: FunctionNode, deco: ast.expr) -> ir.Step:
     check_function_kind(ctx, module, fn, "step")
     params = read_params(ctx, module, fn, "step")
-    returns = read_type(ctx, module, fn.returns, f"the return value of step `{fn.name}`", fn, allow_named=True)
+    returns = read_type(
+        ctx, module, fn.returns, f"the return value of step `{fn.name}`", fn, allow_named=True
+    )
     parsed = parse_options(module, ctx.folder, deco, "step", ctx.diagnostics)
     options = _step_options(ctx, module, parsed)
     return ir.Step(
-        key=f"{module.name}:{fn.name}", name=parsed.values.get("name", fn.name), function=fn.name,
-        module=module.name, path=module.path, params=params, returns=returns,
-        returns_annotated=fn.returns is not None, options=options, span=module.span(fn),
+        key=f"{module.name}:{fn.name}",
+        name=parsed.values.get("name", fn.name),
+        function=fn.name,
+        module=module.name,
+        path=module.path,
+        params=params,
+        returns=returns,
+        returns_annotated=fn.returns is not None,
+        options=options,
+        span=module.span(fn),
         doc=ast.get_docstring(fn),
     )
 
@@ -127,11 +170,21 @@ def _step_options(ctx: Context, module: Module, parsed: ParsedOptions) -> ir.Ste
     v = parsed.values
     cache, version = v.get("cache", (False, None))
     return ir.StepOptions(
-        image=v.get("image"), cpu=v.get("cpu"), memory=v.get("memory"), gpu=v.get("gpu"),
-        gpu_type=v.get("gpu_type"), retries=retries_option(ctx, module, parsed),
-        timeout_seconds=v.get("timeout"), cache=cache, cache_version=version, env=v.get("env", ()),
-        secrets=v.get("secrets", ()), packages=v.get("packages", ()),
-        node_selector=v.get("node_selector", ()), tolerations=v.get("tolerations", ()),
-        volumes=v.get("volumes", ()), continue_on_failure=v.get("continue_on_failure", False),
+        image=v.get("image"),
+        cpu=v.get("cpu"),
+        memory=v.get("memory"),
+        gpu=v.get("gpu"),
+        gpu_type=v.get("gpu_type"),
+        retries=retries_option(ctx, module, parsed),
+        timeout_seconds=v.get("timeout"),
+        cache=cache,
+        cache_version=version,
+        env=v.get("env", ()),
+        secrets=v.get("secrets", ()),
+        packages=v.get("packages", ()),
+        node_selector=v.get("node_selector", ()),
+        tolerations=v.get("tolerations", ()),
+        volumes=v.get("volumes", ()),
+        continue_on_failure=v.get("continue_on_failure", False),
         spans=tuple(sorted(parsed.spans.items())),
     )

@@ -13,7 +13,7 @@ def forecast_store(store: str, horizon: int = 7) -> float:
     """Forecast one store's daily demand from its recent sales."""
     sales = load_sales(store)
     level = fit_level(sales, window=horizon)
-    return level  # noqa: RET504 (a flow returns task outputs by name)
+    return level
 
 
 @flow
