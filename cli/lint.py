@@ -28,7 +28,7 @@ def lint(
     ),
     extend_select: list[str] = typer.Option(None, "--extend-select", help="Enable these codes in addition."),
     ignore: list[str] = typer.Option(None, "--ignore", help="Disable these codes or prefixes."),
-    config: Path = typer.Option(None, "--config", help="A pyproject.toml to read [tool.flowc] from."),
+    config: Path = typer.Option(None, "--config", help="A pyproject.toml to read \\[tool.flowc] from."),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when errors are found."),
 ) -> int:
     """Check flows for errors without importing them."""

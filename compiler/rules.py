@@ -131,7 +131,7 @@ Move the module under one of the search roots, or fix the module path.
             "FC006",
             "unresolved-name",
             E,
-            "module `{module}` has no step, flow or constant named `{name}`",
+            "module `{module}` has no step, flow or constant named `{name}`; check the spelling or define it there",
             """
 ## What it does
 Reports `from module import name` where the module is in the project but defines no
@@ -145,7 +145,7 @@ Check the spelling, or define the name at module level in that module.
             "FC007",
             "circular-import",
             E,
-            "circular import of `{module}` while resolving `{name}`",
+            "circular import of `{module}` while resolving `{name}`; move the shared steps into a module both can import",
             """
 ## What it does
 Reports project modules that import each other in a cycle while flowc resolves a name.
@@ -158,7 +158,7 @@ Move the shared steps into a module that both can import.
             "FC010",
             "unused-suppression",
             W,
-            "unused suppression of {codes}",
+            "unused suppression of {codes}; remove it",
             """
 ## What it does
 Reports a `# flowc: ignore[...]` comment that suppresses nothing on its line.
@@ -174,7 +174,7 @@ Remove the comment, or the codes in it that no longer apply.
             "FC011",
             "unknown-suppression-code",
             W,
-            "`# flowc: ignore` names unknown code {codes}",
+            "`# flowc: ignore` names unknown code {codes}; `flowc explain --list` lists the codes",
             """
 ## What it does
 Reports a suppression comment naming a code that no flowc rule has.
@@ -403,7 +403,7 @@ PersistentVolumeClaim name.
             "FC115",
             "invalid-package",
             E,
-            "invalid package requirement {value!r}",
+            'invalid package requirement {value!r}; use pip syntax such as "pandas==2.2.3"',
             """
 ## What it does
 Reports `packages` entries that pip could not read as a requirement (`name`, `name==1.2`,
@@ -472,7 +472,7 @@ positional-only parameters, or a step that is also a flow.
             "FC120",
             "duplicate-definition",
             E,
-            "`{name}` is defined more than once in this module (first at line {line})",
+            "`{name}` is defined more than once in this module (first at line {line}); rename one of them",
             """
 ## What it does
 Reports two steps or flows with the same function name, or the same `name=`, in one module.
@@ -486,7 +486,7 @@ Names become template and component names; Python keeps only the last definition
             "FC201",
             "type-mismatch",
             E,
-            "{what} expects {expected}, got {got}",
+            "{what} expects {expected}, got {got}; pass a value of that type or change the annotation",
             """
 ## What it does
 Reports an argument whose type is not assignable to the parameter's type. Element types are
@@ -514,7 +514,7 @@ train(data)                  # FC201
             "FC202",
             "missing-argument",
             E,
-            "missing argument `{param}` for `{callee}`",
+            "missing argument `{param}` for `{callee}`; pass `{param}=...` or give the parameter a default",
             """
 ## What it does
 Reports a call that does not supply a parameter without a default.
@@ -534,7 +534,7 @@ Reports a keyword argument that the step or flow does not declare.
             "FC204",
             "duplicate-argument",
             E,
-            "`{param}` of `{callee}` is given more than once",
+            "`{param}` of `{callee}` is given more than once; pass it once",
             """
 ## What it does
 Reports an argument passed both positionally and by keyword, or twice by keyword.
@@ -544,7 +544,7 @@ Reports an argument passed both positionally and by keyword, or twice by keyword
             "FC205",
             "too-many-arguments",
             E,
-            "`{callee}` takes {expected} positional argument(s) but {got} were given",
+            "`{callee}` takes {expected} positional argument(s) but {got} were given; remove the extra ones or pass them by keyword",
             """
 ## What it does
 Reports a call with more positional arguments than the step or flow has parameters.
@@ -554,7 +554,7 @@ Reports a call with more positional arguments than the step or flow has paramete
             "FC206",
             "missing-annotation",
             W,
-            "{what} has no type annotation; it is treated as `Any` and its wiring is not checked",
+            "{what} has no type annotation, so its wiring is not checked; annotate it",
             """
 ## What it does
 Reports step and flow parameters and return values without annotations.
@@ -624,7 +624,7 @@ declared type.
             "FC211",
             "no-output",
             E,
-            "`{callee}` returns nothing; its result cannot be used as a value",
+            "`{callee}` returns nothing, so its result cannot be used as a value; return and annotate a value, or use the result only in `with after(...)`",
             """
 ## What it does
 Reports the result of a step annotated `-> None` used as an argument, loop source or in a
@@ -646,7 +646,7 @@ is the only step that receives the flow's final status.
             "FC213",
             "incomparable-types",
             E,
-            "cannot compare {left} {op} {right}",
+            "cannot compare {left} {op} {right}; compare values of compatible types",
             """
 ## What it does
 Reports conditions comparing values whose types can never match (`str` with `float`), ordering
@@ -678,7 +678,7 @@ Reports `a, b = call(...)` where the call does not return that many values.
             "FC216",
             "return-type-mismatch",
             E,
-            "flow `{flow}` is declared to return {expected}, but returns {got}",
+            "flow `{flow}` is declared to return {expected}, but returns {got}; fix the `return` or the annotation",
             """
 ## What it does
 Reports a flow whose `return` does not match its return annotation.
@@ -752,7 +752,7 @@ uses the name inside the block or into a sub-flow.
             "FC305",
             "recursive-flow",
             E,
-            "flow `{name}` calls itself through {chain}",
+            "flow `{name}` calls itself through {chain}; graphs are static, so unroll the recursion",
             """
 ## What it does
 Reports flows that call themselves directly or through other flows. Graphs are static: a
@@ -797,7 +797,7 @@ Reports `return` anywhere but as the last statement of the flow body, and statem
             "FC308",
             "empty-flow",
             W,
-            "flow `{name}` runs no step",
+            "flow `{name}` runs no step; call at least one step",
             """
 ## What it does
 Reports a flow whose body calls no step or sub-flow. Engines reject empty graphs.
@@ -827,13 +827,20 @@ of being called.
         ),
         _rule(
             "FC311",
-            "duplicate-parameter-name",
+            "shadowed-name",
             E,
             "{detail}",
             """
 ## What it does
-Reports flow parameters, steps or tasks whose names collide, such as a loop variable that
-shadows a flow parameter or task result in the same scope.
+Reports a loop variable that reuses the name of a flow parameter, a task result or an
+enclosing loop's variable.
+
+## Why is this bad?
+Inside the loop the name means the item, outside it the other value: a wiring mistake waiting
+to happen, and flowc cannot tell which one you meant.
+
+## How to fix
+Give the loop variable a name of its own.
 """,
         ),
         # FC9xx: internal

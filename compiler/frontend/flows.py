@@ -475,6 +475,7 @@ class FlowBuilder:
                 hint='loop over dicts and use `item["key"]`',
             )
             return
+        self._check_shadowing(stmt.target)
         source = self._loop_source(stmt.iter)
         if source is None:  # still check the body, with the loop variable unknown
             self._scoped("loop", stmt.lineno, stmt.body, {stmt.target.id: ERROR})
@@ -493,6 +494,17 @@ class FlowBuilder:
                 loop_id, stmt.target.id, binding.value, item_type, body, self.module.span(stmt), max_parallel
             )
         )
+
+    def _check_shadowing(self, target: ast.Name) -> None:
+        for scope in self.scopes:
+            if target.id in scope.names and not scope.names[target.id].error:
+                self.ctx.report(
+                    "FC311",
+                    self.module,
+                    target,
+                    detail=f"loop variable `{target.id}` shadows {scope.names[target.id].origin}; rename it",
+                )
+                return
 
     def _loop_source(self, node: ast.expr) -> tuple[Binding, t.Type, int | None] | None:
         max_parallel = None
@@ -763,9 +775,12 @@ class FlowBuilder:
         if ref is None:
             known = [n for s in self.scopes for n in s.names] + list(self.module.constants)
             close = difflib.get_close_matches(name, known, n=1)
-            self.ctx.report(
-                "FC303", self.module, node, name=name, hint=f"; did you mean `{close[0]}`?" if close else ""
+            hint = (
+                f"; did you mean `{close[0]}`?"
+                if close
+                else "; define it earlier or make it a flow parameter"
             )
+            self.ctx.report("FC303", self.module, node, name=name, hint=hint)
             return None
         self.ctx.report(
             "FC302",
@@ -1034,7 +1049,7 @@ class FlowBuilder:
                 kw,
                 callee=callee.name,
                 param=kw.arg,
-                hint=f"; did you mean `{close[0]}`?" if close else "",
+                hint=f"; did you mean `{close[0]}`?" if close else "; remove it or add the parameter",
             )
             self._expr(kw.value)
             return
@@ -1128,6 +1143,7 @@ class FlowBuilder:
             collected = self._expr(gen.iter)
             if collected is not None and isinstance(collected.value, ir.Collected):
                 return self._projection(collected, gen.target.id, elt)
+        self._check_shadowing(gen.target)
         source = self._loop_source(gen.iter)
         if source is None:
             return None

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from tests.harness import assert_codes
 
-FLOW = '''
+FLOW = """
 from flowc import step, flow, Dataset, Model
 
 @step
@@ -15,7 +15,7 @@ def train(data: Model) -> float: ...
 def pipeline(n: int = 3) -> None:
     d = load(n)
     train(d)
-'''
+"""
 
 
 def test_dataset_into_model_is_a_type_mismatch(tmp_path: Path) -> None:
