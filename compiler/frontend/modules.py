@@ -35,8 +35,10 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def span_of(node: ast.AST, path: str) -> Span:
-    line = getattr(node, "lineno", 1)
-    col = getattr(node, "col_offset", 0) + 1
+    try:
+        line, col = node.lineno, node.col_offset + 1  # type: ignore[attr-defined]
+    except AttributeError:  # nodes without a position (e.g. `ast.arguments`)
+        return Span(path, 1, 1, 1, 1)
     end_line = getattr(node, "end_lineno", None) or line
     end_col = (getattr(node, "end_col_offset", None) or col - 1) + 1
     return Span(path, line, col, end_line, end_col)
