@@ -24,7 +24,7 @@ def graph(
     if fmt not in FORMATS:
         raise FlowcError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
     program = load_or_report(target)
-    if program is None:
-        return 1
+    if isinstance(program, int):
+        return program
     typer.echo(FORMATS[fmt](program), nl=False)
     return 0

@@ -22,8 +22,8 @@ def inspect(
 ) -> int:
     """Show the IR of a flow: steps, tasks, wiring and options."""
     program = load_or_report(target)
-    if program is None:
-        return 1
+    if isinstance(program, int):
+        return program
     if as_json:
         typer.echo(json.dumps(to_data(program), indent=2))
     else:

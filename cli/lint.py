@@ -41,6 +41,8 @@ def lint(
     enabled = enabled_codes(settings, _split(select), _split(extend_select), _split(ignore))
     result = lint_paths(targets, enabled, settings.exclude)
     render.render(output_format, result.diagnostics, result.sources, len(result.files))
+    if any(d.code.startswith("FC9") for d in result.diagnostics):
+        return 2  # flowc itself failed: not the user's flow
     return 1 if result.errors and not exit_zero else 0
 
 

@@ -61,4 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 1
+    except Exception as exc:  # the last boundary: a bug in flowc is a message and exit 2, never a traceback
+        print(f"flowc: internal error: {type(exc).__name__}: {exc}; please report this bug", file=sys.stderr)
+        return 2
     return result if isinstance(result, int) else 0

@@ -11,14 +11,14 @@ from flowc.compiler.graph import edges
 def value(v: ir.Value, loops: dict[str, str] | None = None) -> str:
     """A value in flow-body notation: `bucket`, `train.accuracy`, `r["k"]`, `[score for r]`."""
     if isinstance(v, ir.Const):
-        return json.dumps(v.value)
+        return _literal(v.value)
     if isinstance(v, ir.ParamRef):
         return v.name
     if isinstance(v, ir.TaskOutput):
         return v.task if v.field is None else f"{v.task}.{v.field}"
     if isinstance(v, ir.LoopItem):
         var = (loops or {}).get(v.loop, v.loop)
-        return var + "".join(f"[{json.dumps(k)}]" for k in v.keys)
+        return var + "".join(f"[{_literal(k)}]" for k in v.keys)
     if isinstance(v, ir.Collected):
         return f"[{value(v.value, loops)} for each {v.loop}]"
     parts = (
@@ -56,7 +56,7 @@ def _flow_tree(program: ir.Program, flow: ir.Flow) -> list[str]:
     if flow.description:
         lines.append(f"  description: {flow.description.splitlines()[0]}")
     for p in flow.params:
-        default = f" = {json.dumps(p.default.value)}" if p.default is not None else ""
+        default = f" = {_literal(p.default.value)}" if p.default is not None else ""
         lines.append(f"  param {p.name}: {p.type}{default}")
     lines.extend(f"  option {k}: {v}" for k, v in _options(flow.options))
     if flow.on_exit is not None:
@@ -95,8 +95,7 @@ def _body(body: tuple[ir.Node, ...], program: ir.Program, loops: dict[str, str],
 
 def _step_tree(step: ir.Step) -> list[str]:
     params = ", ".join(
-        f"{p.name}: {p.type}" + (f" = {json.dumps(p.default.value)}" if p.default else "")
-        for p in step.params
+        f"{p.name}: {p.type}" + (f" = {_literal(p.default.value)}" if p.default else "") for p in step.params
     )
     lines = [f"  step {step.name}({params}) -> {step.returns}  [{step.key}]  {step.path}:{step.span.line}"]
     lines.extend(f"    {k}: {v}" for k, v in _options(step.options))
@@ -172,11 +171,25 @@ def _mermaid_body(body: tuple[ir.Node, ...], labels: dict[str, str], indent: str
             lines.append(f"{indent}end")
         else:
             for i, case in enumerate(node.cases):
-                title = "else" if case.cond is None else "if " + cond(case.cond)
-                lines.append(f'{indent}subgraph {node.id}_{i}["{_quote(title)}"]')
+                lines.append(f'{indent}subgraph {node.id}_{i}["{_quote(_case_title(i, case))}"]')
                 lines.extend(_mermaid_body(case.body, labels, indent + "  "))
                 lines.append(f"{indent}end")
     return lines
+
+
+def _case_title(index: int, case: ir.Case) -> str:
+    if case.cond is None:
+        return "else"
+    return ("if " if index == 0 else "elif ") + cond(case.cond)
+
+
+def _literal(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _dot_id(text: str) -> str:
+    """A quoted dot ID; non-ASCII stays readable."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _quote(text: str) -> str:
@@ -186,11 +199,11 @@ def _quote(text: str) -> str:
 def graph_dot(program: ir.Program) -> str:
     flow = _entry(program)
     labels = _labels(flow, program)
-    lines = [f"digraph {json.dumps(flow.name)} {{", "  rankdir=TB;", "  node [shape=box];"]
+    lines = [f"digraph {_dot_id(flow.name)} {{", "  rankdir=TB;", "  node [shape=box];"]
     lines.extend(_dot_body(flow.body, labels, "  "))
     for e in edges(flow):
         style = "" if e.kind == "data" else " [style=dashed]"
-        lines.append(f"  {json.dumps(e.source)} -> {json.dumps(e.target)}{style};")
+        lines.append(f"  {_dot_id(e.source)} -> {_dot_id(e.target)}{style};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -199,17 +212,16 @@ def _dot_body(body: tuple[ir.Node, ...], labels: dict[str, str], indent: str) ->
     lines = []
     for node in body:
         if isinstance(node, ir.Task):
-            lines.append(f"{indent}{json.dumps(node.id)} [label={json.dumps(labels[node.id])}];")
+            lines.append(f"{indent}{_dot_id(node.id)} [label={_dot_id(labels[node.id])}];")
         elif isinstance(node, ir.Loop):
-            lines.append(f"{indent}subgraph {json.dumps('cluster_' + node.id)} {{")
-            lines.append(f"{indent}  label={json.dumps('for each ' + node.var)};")
+            lines.append(f"{indent}subgraph {_dot_id('cluster_' + node.id)} {{")
+            lines.append(f"{indent}  label={_dot_id('for each ' + node.var)};")
             lines.extend(_dot_body(node.body, labels, indent + "  "))
             lines.append(f"{indent}}}")
         else:
             for i, case in enumerate(node.cases):
-                title = "else" if case.cond is None else "if " + cond(case.cond)
-                lines.append(f"{indent}subgraph {json.dumps(f'cluster_{node.id}_{i}')} {{")
-                lines.append(f"{indent}  label={json.dumps(title)};")
+                lines.append(f"{indent}subgraph {_dot_id(f'cluster_{node.id}_{i}')} {{")
+                lines.append(f"{indent}  label={_dot_id(_case_title(i, case))};")
                 lines.extend(_dot_body(case.body, labels, indent + "  "))
                 lines.append(f"{indent}}}")
     return lines

@@ -18,7 +18,11 @@ from flowc.compiler.frontend.resolve import display_path
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.suppress import apply_suppressions
 
-_IMPORTS_FLOWC = re.compile(rb"^\s*(from\s+flowc(\s|\.)|import\s+flowc\b)", re.MULTILINE)
+_IMPORTS_FLOWC = re.compile(
+    rb"^[ \t]*(from[ \t]+flowc[ \t.]|import[ \t]+([\w.]+([ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*flowc\b)",
+    re.MULTILINE,
+)
+_PYTHON_SUFFIXES = frozenset({".py", ".pyw", ""})
 _SKIP_DIRS = frozenset(
     {
         ".git",
@@ -65,7 +69,7 @@ def discover(paths: list[Path], exclude: list[str] = ()) -> Iterator[Path]:  # t
             raise FlowcError(f"{path}: no such file or directory")
         if path.is_dir():
             yield from (p for p in _walk(path) if not _excluded(p, exclude))
-        else:
+        elif path.suffix in _PYTHON_SUFFIXES:  # pre-commit may pass any file; only Python is ours
             yield path
 
 
@@ -87,7 +91,7 @@ def _excluded(path: Path, patterns: list[str]) -> bool:
 def uses_flowc(path: Path) -> bool:
     """A cheap textual check: files that never import flowc are not flow files."""
     try:
-        return _IMPORTS_FLOWC.search(path.read_bytes()) is not None
+        return _IMPORTS_FLOWC.search(path.read_bytes().removeprefix(b"\xef\xbb\xbf")) is not None
     except OSError:
         return True  # let the loader report why it cannot be read
 
@@ -101,7 +105,7 @@ def lint_paths(paths: list[Path], enabled: frozenset[str], exclude: list[str] = 
             continue
         seen.add(key)
         _lint_one(path, result)
-    kept = apply_suppressions(result.diagnostics, result.sources, enabled)
+    kept = apply_suppressions(result.diagnostics, result.sources, enabled, set(result.files))
     result.diagnostics = sort_diagnostics([d for d in kept if d.code in enabled])
     return result
 

@@ -1,4 +1,4 @@
-"""The IR as JSON-ready data (`flowc inspect --json`): every node tagged with its kind."""
+"""The IR as JSON-ready data (`flowc inspect --json`): every node tagged with its class as `node`."""
 
 from __future__ import annotations
 
@@ -24,13 +24,14 @@ def to_data(obj: object) -> Any:
     if _is_type(obj):
         return str(obj)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        data: dict[str, Any] = {"kind": type(obj).__name__}
+        data: dict[str, Any] = {"node": type(obj).__name__}
         for f in dataclasses.fields(obj):
-            data[f.name] = to_data(getattr(obj, f.name))
+            value = getattr(obj, f.name)
+            # key/value pairs (env, labels, spans …) are mappings, even when empty
+            pairs = isinstance(f.type, str) and f.type.startswith("tuple[tuple[str, ")
+            data[f.name] = {k: to_data(v) for k, v in value} if pairs else to_data(value)
         return data
     if isinstance(obj, (list, tuple)):
-        if obj and all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) for p in obj):
-            return {k: to_data(v) for k, v in obj}  # pairs, e.g. env and spans
         return [to_data(v) for v in obj]
     if isinstance(obj, dict):
         return {str(k): to_data(v) for k, v in obj.items()}

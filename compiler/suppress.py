@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from flowc.compiler.diagnostics import Diagnostic, Span
 from flowc.compiler.rules import RULES, diagnostic
 
+_MARKER = re.compile(r"flowc:", re.IGNORECASE)
 _COMMENT = re.compile(r"#\s*flowc:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 
 
@@ -22,7 +23,7 @@ class Suppression:
 
 def find_suppressions(path: str, text: str) -> dict[int, Suppression]:
     """Suppression comments by line; real comments only, never text inside strings."""
-    if "flowc:" not in text:
+    if _MARKER.search(text) is None:
         return {}
     found: dict[int, Suppression] = {}
     try:
@@ -37,13 +38,14 @@ def find_suppressions(path: str, text: str) -> dict[int, Suppression]:
 
 
 def apply_suppressions(
-    diagnostics: list[Diagnostic], sources: dict[str, str], enabled: frozenset[str]
+    diagnostics: list[Diagnostic], sources: dict[str, str], enabled: frozenset[str], linted: set[str]
 ) -> list[Diagnostic]:
-    """Drop suppressed diagnostics; add FC010/FC011 for suppressions that did nothing."""
+    """Drop suppressed diagnostics; add FC010/FC011 for suppressions that did nothing in the
+    files being linted (an imported module's comments may serve a lint of that module)."""
     by_path = {path: find_suppressions(path, text) for path, text in sources.items()}
     kept = [d for d in diagnostics if not _suppressed(d, by_path.get(d.span.path, {}))]
-    for suppressions in by_path.values():
-        for sup in suppressions.values():
+    for path in sorted(linted & by_path.keys()):
+        for sup in by_path[path].values():
             kept.extend(_unused(sup, enabled))
     return kept
 

@@ -143,14 +143,14 @@ def contains_artifact(t: Type) -> bool:
 
 def assignable(src: Type, dst: Type) -> bool:
     """Whether a value of type `src` may be passed where `dst` is expected."""
-    if isinstance(dst, AnyT) or isinstance(src, AnyT) or src == dst:
+    if isinstance(dst, AnyT) or isinstance(src, AnyT):
+        return True
+    if isinstance(src, LiteralT):  # by each value's type and value: 1 and True differ, though 1 == True
+        return all(literal_fits(v, dst) for v in src.values)
+    if src == dst:
         return True
     if isinstance(dst, OptionalT):
         return isinstance(src, NoneT) or assignable(_strip_optional(src), dst.inner)
-    if isinstance(src, LiteralT):
-        return all(assignable(_literal_scalar(v), dst) for v in src.values) or (
-            isinstance(dst, LiteralT) and set(src.values) <= set(dst.values)
-        )
     return _assignable_structural(src, dst)
 
 

@@ -119,8 +119,8 @@ def timezone(name: str) -> None:
 
 
 def label_key(key: str) -> None:
-    prefix, _, name = key.rpartition("/")
-    if prefix and (len(prefix) > 253 or not DNS1123_SUBDOMAIN.match(prefix)):
+    prefix, slash, name = key.rpartition("/")
+    if slash and (len(prefix) > 253 or not DNS1123_SUBDOMAIN.match(prefix)):
         raise ValueError("the prefix before `/` must be a DNS subdomain of at most 253 characters")
     if len(name) > 63 or not _LABEL_NAME.match(name):
         raise ValueError(

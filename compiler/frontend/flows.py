@@ -158,6 +158,7 @@ class FlowBuilder:
         self.nodes: list[list[ir.Node]] = [[]]
         self.after: list[tuple[str, ...]] = []
         self.ids: set[str] = set()
+        self.id_counters: dict[str, int] = {}
         self.in_condition = False
         self.pending_binding: str | None = None
         self.results_failed = False
@@ -286,24 +287,24 @@ class FlowBuilder:
         if ret is None or ret.value is None:
             return (), ()
         elts = ret.value.elts if isinstance(ret.value, ast.Tuple) else [ret.value]
-        whole = self._whole_result(elts)
-        if whole is not None:
-            return whole
-        used = [(self._use(e, "a flow result"), e) for e in elts]
-        if any(b is None for b, _ in used):
+        bindings = [self._expr(e) for e in elts]
+        if len(bindings) == 1 and bindings[0] is not None and bindings[0].multi:
+            return self._whole_result(bindings[0], elts[0])
+        used = [self._as_value(b, e, "a flow result") for b, e in zip(bindings, elts, strict=True)]
+        values = [(b.value, b.type) for b in used if b is not None and b.value is not None]
+        if len(values) != len(elts):
             self.results_failed = True
             return (), ()
-        pairs = [(b.value, b.type) for b, _ in used if b is not None and b.value is not None]
-        return tuple(v for v, _ in pairs), tuple(ty for _, ty in pairs)
+        return tuple(v for v, _ in values), tuple(ty for _, ty in values)
 
-    def _whole_result(self, elts: list[ast.expr]) -> tuple[tuple[ir.Value, ...], tuple[t.Type, ...]] | None:
+    def _whole_result(
+        self, binding: Binding, node: ast.expr
+    ) -> tuple[tuple[ir.Value, ...], tuple[t.Type, ...]]:
         """`return r` where `r` has several outputs: the flow returns all of them."""
-        if len(elts) != 1 or not isinstance(elts[0], ast.Name):
-            return None
-        binding = self._lookup(elts[0].id, elts[0]) if self._visible(elts[0].id) else None
-        if binding is None or not binding.multi or not isinstance(binding.value, ir.TaskOutput):
-            return None
-        task, span = binding.value.task, self.module.span(elts[0])
+        if not isinstance(binding.value, ir.TaskOutput):
+            self.results_failed = True
+            return (), ()
+        task, span = binding.value.task, self.module.span(node)
         fields = _fields(binding.type)
         return tuple(ir.TaskOutput(task, n, span) for n, _ in fields), tuple(ty for _, ty in fields)
 
@@ -335,6 +336,7 @@ class FlowBuilder:
         elif isinstance(stmt, ast.With):
             self._with(stmt)
         elif isinstance(stmt, ast.Return):
+            self.results_failed = True
             self.ctx.report(
                 "FC307",
                 self.module,
@@ -346,6 +348,18 @@ class FlowBuilder:
                 type(stmt), "a bare annotation" if isinstance(stmt, ast.AnnAssign) else "this statement"
             )
             self.ctx.report("FC301", self.module, stmt, construct=construct, hint=_STEP_HINT)
+            self._poison(stmt)
+
+    def _poison(self, stmt: ast.stmt) -> None:
+        """Names bound by a rejected statement stand for a reported mistake: no follow-on errors."""
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                self._bind(node.id, ERROR)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self._bind(node.name, ERROR)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    self._bind(alias.asname or alias.name.partition(".")[0], ERROR)
 
     def _expression_statement(self, stmt: ast.Expr) -> None:
         if isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str | type(...)):
@@ -368,6 +382,7 @@ class FlowBuilder:
             self.ctx.report(
                 "FC301", self.module, stmt, construct="a chained assignment", hint="bind one name at a time"
             )
+            self._poison(stmt)
             return
         target = targets[0]
         if isinstance(target, (ast.Tuple, ast.List)):
@@ -382,6 +397,7 @@ class FlowBuilder:
                 hint="bind a plain name",
             )
             return
+        self._check_rebinding(target)
         self.pending_binding = target.id if isinstance(value, ast.Call) else None
         binding = self._expr(value)
         if binding is None or binding.error:
@@ -395,6 +411,15 @@ class FlowBuilder:
                 )
         self._bind(target.id, binding)
 
+    def _check_rebinding(self, target: ast.Name) -> None:
+        """`train = train(d)`: in Python the local name hides the step, and the call fails."""
+        if self._visible(target.id):
+            return
+        ref = self.ctx.resolver.lookup(self.module, target.id)
+        if isinstance(ref, Ref) and ref.kind in ("step", "flow"):
+            detail = f"`{target.id}` is the name of a {ref.kind}; name the result differently"
+            self.ctx.report("FC311", self.module, target, detail=detail)
+
     def _unpack(self, target: ast.Tuple | ast.List, value: ast.expr) -> None:
         names = [e for e in target.elts if isinstance(e, ast.Name)]
         if len(names) != len(target.elts):
@@ -406,11 +431,11 @@ class FlowBuilder:
                 hint="unpack into plain names",
             )
             return
+        for name in names:  # until proven otherwise, the names stand for a reported mistake
+            self._bind(name.id, ERROR)
         binding = self._expr(value)
-        if binding is None or binding.error:
-            for name in names:
-                self._bind(name.id, ERROR)
-            return
+        if binding is None or binding.error or isinstance(binding.type, t.AnyT):
+            return  # reported already, or unknown (`Any`): nothing to check
         if not binding.multi or not isinstance(binding.value, ir.TaskOutput):
             self.ctx.report(
                 "FC215",
@@ -577,6 +602,7 @@ class FlowBuilder:
                 construct="a `with` statement other than `with after(...)`",
                 hint=_STEP_HINT,
             )
+            self._poison(stmt)
             return
         tasks = self._after_tasks(call)
         self.after.append(tasks)
@@ -590,9 +616,9 @@ class FlowBuilder:
         if not call.args or call.keywords:
             self.ctx.report("FC306", self.module, call, detail="`after(...)` takes one or more task results")
         for arg in call.args:
-            binding = self._lookup(arg.id, arg) if isinstance(arg, ast.Name) else None
-            if binding is None or not binding.tasks:
-                if binding is not None or not isinstance(arg, ast.Name):
+            binding = self._after_arg(arg)
+            if binding is None or binding.error or not binding.tasks:
+                if binding is not None and not binding.error:
                     self.ctx.report(
                         "FC306",
                         self.module,
@@ -602,6 +628,28 @@ class FlowBuilder:
                 continue
             tasks.extend(binding.tasks)
         return tuple(dict.fromkeys(tasks))
+
+    def _after_arg(self, arg: ast.expr) -> Binding | None:
+        """A task result named in `after(...)`; a step or anything else is FC306."""
+        if isinstance(arg, ast.Name) and (self._visible(arg.id) or arg.id in self.dead):
+            return self._lookup(arg.id, arg)
+        ref = self.ctx.resolver.lookup(self.module, arg.id) if isinstance(arg, ast.Name) else None
+        if isinstance(arg, ast.Name) and (
+            ref is None and not self.ctx.resolver.import_failed(self.module, arg.id)
+        ):
+            return self._lookup(arg.id, arg)  # undefined: FC303
+        if isinstance(arg, ast.Name) and ref is None:
+            return ERROR
+        what = (
+            f"a {ref.kind}" if isinstance(ref, Ref) and ref.kind in ("step", "flow") else "not a task result"
+        )
+        self.ctx.report(
+            "FC306",
+            self.module,
+            arg,
+            detail=f"`{ast.unparse(arg)}` is {what}; bind a task result with `x = step(...)` and name `x`",
+        )
+        return None
 
     # --- conditions ---------------------------------------------------------------------
 
@@ -672,7 +720,9 @@ class FlowBuilder:
 
     def _use(self, node: ast.expr, role: str) -> Binding | None:
         """An expression used as a value: it must produce exactly one value."""
-        binding = self._expr(node)
+        return self._as_value(self._expr(node), node, role)
+
+    def _as_value(self, binding: Binding | None, node: ast.expr, role: str) -> Binding | None:
         if binding is None or binding.error:
             return None
         if binding.value is None:
@@ -724,6 +774,11 @@ class FlowBuilder:
                 and (bad.id in self.dead or self.ctx.resolver.lookup(self.module, bad.id) is None)
             ):
                 return self._lookup(bad.id, bad)  # reports an undefined or out-of-scope name
+            if isinstance(bad, ast.Name) and not self._visible(bad.id):
+                ref = self.ctx.resolver.lookup(self.module, bad.id)
+                if isinstance(ref, Ref) and ref.kind in ("step", "flow"):
+                    self.ctx.report("FC310", self.module, bad, name=bad.id, kind=ref.kind)
+                    return None
             self._unsupported(bad if isinstance(bad, ast.expr) and type(bad) in _EXPRESSIONS else node)
             return None
         return Binding(
@@ -772,6 +827,8 @@ class FlowBuilder:
         if isinstance(ref, Ref) and ref.kind in ("step", "flow"):
             self.ctx.report("FC310", self.module, node, name=name, kind=ref.kind)
             return None
+        if ref is None and self.ctx.resolver.import_failed(self.module, name):
+            return ERROR  # the import is reported (FC001/FC006/FC007)
         if ref is None:
             known = [n for s in self.scopes for n in s.names] + list(self.module.constants)
             close = difflib.get_close_matches(name, known, n=1)
@@ -982,6 +1039,10 @@ class FlowBuilder:
 
     def _not_callable(self, func: ast.expr, ref: Ref | External | None) -> None:
         text = _clip(ast.unparse(func))
+        if isinstance(func, ast.Name) and self._visible(func.id):
+            binding = self._lookup(func.id, func)
+            if binding is not None and binding.error:
+                return  # a name from a rejected statement: already reported
         if isinstance(ref, External) and not ref.installed:
             self.ctx.report(
                 "FC005",
@@ -1027,7 +1088,8 @@ class FlowBuilder:
             self._give(callee, positional[i].name, arg, given)
         for kw in call.keywords:
             self._keyword(callee, kw, given)
-        self._check_missing(callee, call, given)
+        if not any(isinstance(a, ast.Starred) for a in call.args) and all(k.arg for k in call.keywords):
+            self._check_missing(callee, call, given)  # with `*`/`**` (reported) nobody knows what is missing
         params = {p.name: p for p in callee.params}
         return tuple(
             ir.Arg(name, b.value)
@@ -1194,9 +1256,12 @@ class FlowBuilder:
         loop = ir.Loop(
             loop_id, var, source.value, item_type, body, self.module.span(node), max_parallel, True
         )
-        if elt is None:
+        if elt is None or elt.error:
             return None
         produced = _produced(loop)
+        if elt.value is None and produced:
+            self.ctx.report("FC211", self.module, node.elt, callee=elt.origin)
+            return None
         if not _made_in(elt.value, produced):
             self.ctx.report(
                 "FC302",
@@ -1206,19 +1271,18 @@ class FlowBuilder:
                 hint="call a step or sub-flow for each item, e.g. `[score(x) for x in xs]`",
             )
             return None
-        if elt.value is None:
-            self.ctx.report("FC211", self.module, node.elt, callee=elt.origin)
-            return None
         self.nodes[-1].append(loop)
         assert isinstance(elt.value, (ir.TaskOutput, ir.Collected))
         collected = ir.Collected(loop_id, elt.value, self.module.span(node))
         return Binding(collected, t.ListT(elt.type), f"the results of `{ast.unparse(node.elt)}`", produced)
 
     def _new_id(self, base: str) -> str:
-        candidate, n = base, 1
+        """`train`, then `train_2`, `train_3`…; the counter per base keeps this linear."""
+        candidate, n = base, self.id_counters.get(base, 1)
         while candidate in self.ids:
             n += 1
             candidate = f"{base}_{n}"
+        self.id_counters[base] = n
         self.ids.add(candidate)
         return candidate
 

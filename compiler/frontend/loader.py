@@ -72,6 +72,7 @@ def _program(ctx: Context, table: FlowTable, module: Module, select: str | None)
             if kind is not None and kind[0] == "step":
                 build_step(ctx, module, fn, kind[1])
         entries = [table.get(module, fn, deco) for fn, deco in functions]
+        _duplicate_names(ctx, [s for s in ctx.steps.values() if s.path == module.path], entries)
         return _assemble(ctx, table, entries, None)
     chosen = _select(ctx, module, functions, select)
     if chosen is None:
@@ -121,6 +122,20 @@ def _assemble(ctx: Context, table: FlowTable, entries: list[ir.Flow], entry: str
     step_keys |= {f.on_exit.step for f in flows.values() if f.on_exit is not None}
     steps = [s for s in ctx.steps.values() if s.key in step_keys or entry is None]
     return ir.Program(tuple(flows.values()), tuple(sorted(steps, key=lambda s: s.key)), entry)
+
+
+def _duplicate_names(ctx: Context, steps: list[ir.Step], flows: list[ir.Flow]) -> None:
+    """Two steps (or flows) of one module given the same `name=`: their templates would clash."""
+    _report_duplicates(ctx, [(s.name, s.function, s.options.span_of("name") or s.span) for s in steps])
+    _report_duplicates(ctx, [(f.name, f.function, f.options.span_of("name") or f.span) for f in flows])
+
+
+def _report_duplicates(ctx: Context, items: list[tuple[str, str, Span]]) -> None:
+    first: dict[str, tuple[str, Span]] = {}
+    for name, function, span in sorted(items, key=lambda i: (i[2].line, i[2].col)):
+        if name in first and function != first[name][0]:
+            ctx.diagnostics.append(diagnostic("FC120", span, name=name, line=first[name][1].line))
+        first.setdefault(name, (function, span))
 
 
 def _module_checks(ctx: Context, module: Module) -> None:

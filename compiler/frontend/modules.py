@@ -69,9 +69,28 @@ class Module:
     imports: dict[str, Import] = field(default_factory=dict)
     nested_decorated: list[tuple[FunctionNode, str]] = field(default_factory=list)
     redefined: list[tuple[ast.stmt, int]] = field(default_factory=list)  # (def, first line)
+    _lines: list[str] = field(default_factory=list, repr=False)
 
     def span(self, node: ast.AST) -> Span:
-        return span_of(node, self.path)
+        span = span_of(node, self.path)
+        if self.text.isascii():
+            return span
+        # ast counts columns in UTF-8 bytes; diagnostics count characters
+        return Span(
+            span.path,
+            span.line,
+            self._chars(span.line, span.col),
+            span.end_line,
+            self._chars(span.end_line, span.end_col),
+        )
+
+    def _chars(self, line: int, byte_col: int) -> int:
+        if not self._lines:
+            self._lines = self.text.splitlines()
+        if not 1 <= line <= len(self._lines):
+            return byte_col
+        prefix = self._lines[line - 1].encode("utf-8")[: byte_col - 1]
+        return len(prefix.decode("utf-8", errors="ignore")) + 1
 
     def flowc_name(self, node: ast.expr) -> str | None:
         """Which flowc export an expression names (`step`, `fc.step`, aliases), if any."""
@@ -115,7 +134,9 @@ def parse_module(name: str, path: str, text: str) -> Module | Diagnostic:
         tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
         line, col = exc.lineno or 1, exc.offset or 1
-        span = Span(path, line, max(col, 1), exc.end_lineno or line, max(exc.end_offset or col, 1))
+        end_line, end_col = exc.end_lineno or line, exc.end_offset or col
+        end_line, end_col = max((end_line, end_col), (line, col))
+        span = Span(path, line, max(col, 1), end_line, max(end_col, 1))
         return diagnostic("FC001", span, detail=exc.msg)
     except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
         return diagnostic("FC001", Span.file(path), detail=str(exc) or type(exc).__name__)
@@ -128,8 +149,7 @@ def _index(module: Module) -> None:
     seen: set[str] = set()
     for stmt in module.tree.body:
         _index_stmt(module, stmt, seen)
-    for stmt in module.tree.body:
-        _find_nested(module, stmt, top=True)
+    _find_nested(module, module.tree, top=True)
 
 
 def _index_stmt(module: Module, stmt: ast.stmt, seen: set[str]) -> None:
@@ -264,7 +284,8 @@ class Project:
 
     def module_name(self, path: Path) -> str:
         resolved = path.resolve()
-        for root in self.roots:
+        # the innermost root that holds the file: `src/pkg/m.py` is `pkg.m`, not `src.pkg.m`
+        for root in sorted(self.roots, key=lambda r: len(r.parts), reverse=True):
             if resolved.is_relative_to(root):
                 rel = resolved.relative_to(root).with_suffix("")
                 parts = [p for p in rel.parts if p != "__init__"]

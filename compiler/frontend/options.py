@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from flowc.compiler import ir, values
 from flowc.compiler.diagnostics import Diagnostic, Span
 from flowc.compiler.frontend.modules import Module
-from flowc.compiler.frontend.resolve import Folder, NotConstant
+from flowc.compiler.frontend.resolve import Folder, NonStringKey, NotConstant
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.types import JsonValue
 
@@ -335,6 +335,8 @@ def _parse_keyword(
     try:
         value = folder.fold(module, kw.value)
         parsed.values[kw.arg] = parsers[kw.arg](kw.arg, value, report)
+    except NonStringKey:
+        diagnostics.append(diagnostic("FC103", span, option=kw.arg, detail="dict keys must be strings"))
     except NotConstant as exc:
         diagnostics.append(diagnostic("FC101", module.span(exc.node), option=kw.arg))
     except OptionError as exc:

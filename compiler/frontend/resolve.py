@@ -41,10 +41,18 @@ class External:
     installed: bool
 
 
+class ResolutionFailed(Exception):
+    """An import could not be followed; the reason is already reported."""
+
+
 class NotConstant(Exception):
     def __init__(self, node: ast.AST) -> None:
         super().__init__()
         self.node = node
+
+
+class NonStringKey(NotConstant):
+    """A literal dict with a key that is not a string: a literal, but not a JSON object."""
 
 
 class Unsupported(Exception):
@@ -68,14 +76,29 @@ class Resolver:
         self.diagnostics: list[Diagnostic] = []
         self._reported: set[tuple[str, str]] = set()
 
-    def lookup(
-        self, module: Module, name: str, _stack: frozenset[str] = frozenset()
-    ) -> Ref | External | None:
-        """What `name` means at module level of `module`; None when it is not bound there."""
+    def lookup(self, module: Module, name: str) -> Ref | External | None:
+        """What `name` means at module level of `module`; None when it is not bound there or
+        when following its import failed (already reported: see `import_failed`)."""
+        try:
+            return self._lookup(module, name, frozenset())
+        except ResolutionFailed:
+            return None
+
+    def attribute(self, module: Module, attr: str) -> Ref | External | None:
+        """`module.attr`: a module-level name, or a submodule of a package."""
+        try:
+            return self._attribute(module, attr, frozenset())
+        except ResolutionFailed:
+            return None
+
+    def import_failed(self, module: Module, name: str) -> bool:
+        """Whether `name` is imported from a project module that could not be followed."""
+        return name in module.imports and self.lookup(module, name) is None
+
+    def _lookup(self, module: Module, name: str, stack: frozenset[str]) -> Ref | External | None:
         # The last `def` or `class` wins, as in Python; constants must be bound exactly once.
         if name in module.functions:
-            fn = module.functions[name]
-            kind = module.decorator_kind(fn)
+            kind = module.decorator_kind(module.functions[name])
             return Ref(module, name, kind[0] if kind else "function")  # type: ignore[arg-type]
         if name in module.classes:
             return Ref(module, name, "class")
@@ -86,7 +109,7 @@ class Resolver:
         if name in module.typing_names or name in module.typing_modules:
             return Ref(module, name, "typing")
         if name in module.imports:
-            return self._follow(module, name, _stack)
+            return self._follow(module, name, stack)
         return None
 
     def _follow(self, module: Module, name: str, stack: frozenset[str]) -> Ref | External | None:
@@ -97,23 +120,21 @@ class Resolver:
             return External(imp.module or ".", bool(top) and imp.level == 0 and _installed(top))
         target = self.load(path)
         if target is None:
-            return None
+            raise ResolutionFailed  # the module does not parse: reported as FC001/FC002
         if imp.attr is None:
             return Ref(target, "", "module")
         key = f"{target.path}:{imp.attr}"
         if key in stack:
             self._report_once("FC007", module, imp.node, module=target.name, name=imp.attr)
-            return None
-        found = self.attribute(target, imp.attr, stack | {key})
+            raise ResolutionFailed
+        found = self._attribute(target, imp.attr, stack | {key})
         if found is None:
             self._report_once("FC006", module, imp.node, module=target.name, name=imp.attr)
+            raise ResolutionFailed
         return found
 
-    def attribute(
-        self, module: Module, attr: str, stack: frozenset[str] = frozenset()
-    ) -> Ref | External | None:
-        """`module.attr`: a module-level name, or a submodule of a package."""
-        found = self.lookup(module, attr, stack)
+    def _attribute(self, module: Module, attr: str, stack: frozenset[str]) -> Ref | External | None:
+        found = self._lookup(module, attr, stack)
         if found is not None or not module.path.endswith("__init__.py"):
             return found
         sub = self.project.find(attr, 1, module)
@@ -199,9 +220,11 @@ class Folder:
     def _dict(self, module: Module, node: ast.Dict) -> dict[str, t.JsonValue]:
         out: dict[str, t.JsonValue] = {}
         for k, v in zip(node.keys, node.values, strict=True):
-            key = self.fold(module, k) if k is not None else None
+            if k is None:
+                raise NotConstant(v)  # `**other`
+            key = self.fold(module, k)
             if not isinstance(key, str):
-                raise NotConstant(k or v)
+                raise NonStringKey(k)
             out[key] = self.fold(module, v)
         return out
 

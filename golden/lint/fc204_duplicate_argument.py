@@ -1,0 +1,13 @@
+"""`lr` is passed positionally and again by keyword."""
+
+from flowc import Dataset, Model, flow, step
+
+
+@step
+def train(data: Dataset, lr: float = 0.01) -> Model:
+    return "model.pkl"
+
+
+@flow
+def pipeline(data: Dataset) -> None:
+    train(data, 0.1, lr=0.01)

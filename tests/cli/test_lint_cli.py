@@ -1,0 +1,597 @@
+"""`flowc lint`: exit codes, file discovery, rule selection, suppressions, output streams.
+
+Most tests call `flowc.cli.main.main(argv)` in-process (fast); a few run the real
+`python -m flowc` to check the installed entry point end to end.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn
+
+import pytest
+from flowc.cli import load as cli_load
+from flowc.cli import render
+from flowc.cli.main import main
+from flowc.compiler import lint as compiler_lint
+from flowc.compiler.frontend import flows
+from flowc.compiler.lint import lint_paths
+from flowc.compiler.rules import RULES
+
+from bench.lint_large import generate_flow
+from tests.harness import write_project
+
+ROOT = Path(__file__).parents[2]
+EXAMPLES = ROOT / "examples"
+
+CLEAN = """
+from flowc import flow, step
+
+@step
+def make(n: int) -> int:
+    return n
+
+@step
+def show(x: int) -> None:
+    print(x)
+
+@flow
+def pipeline(n: int = 1) -> None:
+    show(make(n))
+"""
+
+# FC206 (missing annotation) only: a warning
+WARNS = """
+from flowc import flow, step
+
+@step
+def show(x) -> None:
+    print(x)
+
+@flow
+def pipeline() -> None:
+    show(1)
+"""
+
+# FC206 at line 8 (warning), FC201 at line 18 and FC202 at line 19 (errors)
+ERRORS = """
+from flowc import flow, step
+
+@step
+def make() -> int:
+    return 1
+
+@step
+def untyped(x) -> None:
+    print(x)
+
+@step
+def use(x: str, y: int) -> None:
+    print(x, y)
+
+@flow
+def pipeline() -> None:
+    a = make()
+    use(a, y=1)
+    use("s")
+    untyped(a)
+"""
+
+NOT_A_FLOW = "x = (\n"  # no flowc import, and not even valid Python
+
+Run = Callable[..., tuple[int, str, str]]
+TraceFunction = Callable[[FrameType, str, Any], Any]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Run:
+    """`flowc ARGS...` in-process, from `tmp_path`: (exit code, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return code, out, err
+
+    return invoke
+
+
+def project(root: Path, **files: str) -> Path:
+    """Write `files` (name → source; `a__b` is `a/b.py`) under `root` with a pyproject.toml."""
+    write_project(root, {k.replace("__", "/") + ".py": v for k, v in files.items()})
+    return root
+
+
+def json_codes(out: str) -> list[str]:
+    return [item["code"] for item in json.loads(out)]
+
+
+def json_files(out: str) -> set[str]:
+    return {Path(item["filename"]).as_posix() for item in json.loads(out)}
+
+
+def flowc(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "flowc", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+# --- exit codes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("source", "expected"), [(CLEAN, 0), (WARNS, 0), (ERRORS, 1)])
+def test_exit_code_follows_severity(run: Run, tmp_path: Path, source: str, expected: int) -> None:
+    project(tmp_path, flow=source)
+    code, _, _ = run("lint", "flow.py")
+    assert code == expected
+
+
+def test_warnings_only_are_reported_but_exit_zero(run: Run, tmp_path: Path) -> None:
+    project(tmp_path, flow=WARNS)
+    code, out, _ = run("lint", "--output-format", "json", "flow.py")
+    assert (code, json_codes(out)) == (0, ["FC206"])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["lint", "missing.py"],
+        ["lint", "flow.py", "missing_dir"],
+        ["lint", "--output-format", "xml", "flow.py"],
+        ["lint", "--select", "FC999", "flow.py"],
+        ["lint", "--select", "XY1", "flow.py"],
+        ["lint", "--ignore", "nope", "flow.py"],
+        ["lint", "--extend-select", "FC8", "flow.py"],
+        ["lint", "--select", "FC201,bogus", "flow.py"],
+        ["lint", "--config", "missing.toml", "flow.py"],
+        ["lint", "--no-such-option", "flow.py"],
+        ["lint", "--exit-zero", "missing.py"],
+    ],
+)
+def test_usage_errors_exit_2(run: Run, tmp_path: Path, args: list[str]) -> None:
+    project(tmp_path, flow=CLEAN)
+    code, out, err = run(*args)
+    assert code == 2
+    assert err.strip()
+    assert out == ""
+
+
+@pytest.mark.parametrize(
+    ("table", "key"),
+    [
+        ('[tool.flowc]\nselekt = ["FC2"]\n', "selekt"),
+        ('[tool.flowc]\nselect = ["FC2"]\ndefault_image = "x"\n', "default_image"),
+        ('[tool.flowc.argo]\nservre = "https://argo"\n', "servre"),
+    ],
+)
+def test_bad_config_key_exits_2_naming_the_key(run: Run, tmp_path: Path, table: str, key: str) -> None:
+    project(tmp_path, flow=CLEAN)
+    (tmp_path / "pyproject.toml").write_text(table)
+    code, out, err = run("lint", "flow.py")
+    assert (code, out) == (2, "")
+    assert key in err
+
+
+@pytest.mark.parametrize(
+    "table",
+    ['[tool.flowc]\nselect = "FC2"\n', '[tool.flowc]\nselect = ["XX"]\n', "[tool.flowc\n"],
+)
+def test_invalid_config_exits_2(run: Run, tmp_path: Path, table: str) -> None:
+    project(tmp_path, flow=CLEAN)
+    (tmp_path / "pyproject.toml").write_text(table)
+    code, _, err = run("lint", "flow.py")
+    assert code == 2
+    assert "pyproject.toml" in err
+
+
+def test_exit_zero_reports_errors_but_succeeds(run: Run, tmp_path: Path) -> None:
+    project(tmp_path, flow=ERRORS)
+    code, out, _ = run("lint", "--exit-zero", "--output-format", "json", "flow.py")
+    assert code == 0
+    assert "FC201" in json_codes(out)
+
+
+def test_examples_are_clean(run: Run) -> None:
+    code, _, _ = run("lint", str(EXAMPLES))
+    assert code == 0
+
+
+# --- discovery ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "skipped",
+    [".venv/lib", "venv", ".hidden", ".git", "node_modules", "__pycache__", "build", "pkg.egg-info"],
+)
+def test_directories_are_walked_skipping_venvs_and_hidden_dirs(
+    run: Run, tmp_path: Path, skipped: str
+) -> None:
+    project(tmp_path, top=ERRORS, pkg__deep__nested=ERRORS)
+    (tmp_path / skipped).mkdir(parents=True)
+    (tmp_path / skipped / "bad.py").write_text(textwrap.dedent(ERRORS))
+    code, out, _ = run("lint", "--output-format", "json", ".")
+    assert code == 1
+    assert json_files(out) == {"top.py", "pkg/deep/nested.py"}
+
+
+def test_default_path_is_the_current_directory(run: Run, tmp_path: Path) -> None:
+    project(tmp_path, sub__flow=ERRORS)
+    code, out, _ = run("lint", "--output-format", "json")
+    assert code == 1
+    assert json_files(out) == {"sub/flow.py"}
+
+
+def test_files_without_flowc_are_skipped_and_not_counted(run: Run, tmp_path: Path) -> None:
+    project(tmp_path, flow=CLEAN, helper=NOT_A_FLOW, other="import os\nprint(os.sep)\n")
+    code, out, _ = run("lint", "--output-format", "json", ".", "helper.py")
+    assert (code, json_codes(out)) == (0, [])
+    assert lint_paths([Path(".")], frozenset(RULES)).files == ["flow.py"]
+
+
+ATTRIBUTE_STYLE = """
+@flowc.step
+def use(x: str) -> None:
+    print(x)
+
+@flowc.flow
+def pipeline() -> None:
+    use(1)
+"""
+
+
+@pytest.mark.parametrize(
+    "imports",
+    [
+        "import flowc",
+        "\ufeffimport flowc",  # a UTF-8 byte-order mark, as some Windows editors save files
+        "import os, flowc",
+    ],
+)
+def test_flow_files_are_recognised_however_flowc_is_imported(run: Run, tmp_path: Path, imports: str) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "flow.py").write_text(imports + "\n" + textwrap.dedent(ATTRIBUTE_STYLE), encoding="utf-8")
+    code, out, _ = run("lint", "--output-format", "json", "flow.py")
+    assert (code, json_codes(out)) == (1, ["FC201"])
+
+
+def test_a_file_given_twice_is_linted_once(run: Run, tmp_path: Path) -> None:
+    project(tmp_path, flow=ERRORS)
+    _, once, _ = run("lint", "--output-format", "json", "flow.py")
+    _, twice, _ = run("lint", "--output-format", "json", "flow.py", "./flow.py", ".")
+    assert json_codes(once) == json_codes(twice)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("syntax.py", "from flowc import flow\ndef f(:\n", "FC001"),
+        ("nul.py", "from flowc import flow\x00\n", "FC001"),
+        ("latin1.py", "from flowc import flow\nx = '\xe9'\n", "FC002"),
+    ],
+)
+def test_broken_files_are_diagnostics_not_crashes(
+    run: Run, tmp_path: Path, name: str, content: str, code: str
+) -> None:
+    (tmp_path / name).write_bytes(content.encode("latin-1"))
+    status, out, _ = run("lint", "--output-format", "json", name)
+    assert (status, json_codes(out)) == (1, [code])
+
+
+# --- rule selection -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], ["FC206", "FC201", "FC202"]),
+        (["--select", "FC2"], ["FC206", "FC201", "FC202"]),
+        (["--select", "FC20"], ["FC206", "FC201", "FC202"]),
+        (["--select", "FC201"], ["FC201"]),
+        (["--select", "fc201"], ["FC201"]),
+        (["--select", "FC201,FC202"], ["FC201", "FC202"]),
+        (["--select", "FC201", "--select", "FC202"], ["FC201", "FC202"]),
+        (["--select", "FC1,FC3"], []),
+        (["--select", "ALL"], ["FC206", "FC201", "FC202"]),
+        (["--ignore", "FC201"], ["FC206", "FC202"]),
+        (["--ignore", "FC2"], []),
+        (["--ignore", "FC201,FC206"], ["FC202"]),
+        (["--select", "FC2", "--ignore", "FC202"], ["FC206", "FC201"]),
+        (["--select", "FC201", "--extend-select", "FC206"], ["FC206", "FC201"]),
+        (["--select", "FC1", "--extend-select", "FC202"], ["FC202"]),
+    ],
+)
+def test_select_ignore_extend_select(run: Run, tmp_path: Path, args: list[str], expected: list[str]) -> None:
+    project(tmp_path, flow=ERRORS)
+    code, out, _ = run("lint", "--output-format", "json", *args, "flow.py")
+    assert json_codes(out) == expected
+    assert code == (1 if {"FC201", "FC202"} & set(expected) else 0)
+
+
+@pytest.mark.parametrize(
+    ("table", "args", "expected"),
+    [
+        ('select = ["FC201"]', [], ["FC201"]),
+        ('ignore = ["FC201"]', [], ["FC206", "FC202"]),
+        ('select = ["FC2"]\nignore = ["FC206"]', [], ["FC201", "FC202"]),
+        ('select = ["FC201"]\nextend-select = ["FC206"]', [], ["FC206", "FC201"]),
+        ('select = ["FC201"]', ["--select", "FC202"], ["FC202"]),  # the command line wins
+        ('ignore = ["FC201"]', ["--ignore", "FC202"], ["FC206"]),  # ignores add up
+    ],
+)
+def test_tool_flowc_select_and_ignore(
+    run: Run, tmp_path: Path, table: str, args: list[str], expected: list[str]
+) -> None:
+    project(tmp_path, flow=ERRORS)
+    (tmp_path / "pyproject.toml").write_text(f"[tool.flowc]\n{table}\n")
+    _, out, _ = run("lint", "--output-format", "json", *args, "flow.py")
+    assert json_codes(out) == expected
+
+
+def test_config_found_from_a_parent_directory(run: Run, tmp_path: Path) -> None:
+    project(tmp_path, pkg__flow=ERRORS)
+    (tmp_path / "pyproject.toml").write_text('[tool.flowc]\nignore = ["FC2"]\n')
+    code, out, _ = run("lint", "--output-format", "json", "pkg/flow.py")
+    assert (code, json_codes(out)) == (0, [])
+
+
+def test_explicit_config_file(run: Run, tmp_path: Path) -> None:
+    project(tmp_path, flow=ERRORS)
+    (tmp_path / "other.toml").write_text('[tool.flowc]\nselect = ["FC202"]\n')
+    _, out, _ = run("lint", "--output-format", "json", "--config", "other.toml", "flow.py")
+    assert json_codes(out) == ["FC202"]
+
+
+def test_config_exclude(run: Run, tmp_path: Path) -> None:
+    project(tmp_path, keep=ERRORS, generated__skip=ERRORS)
+    (tmp_path / "pyproject.toml").write_text('[tool.flowc]\nexclude = ["generated/*"]\n')
+    _, out, _ = run("lint", "--output-format", "json", ".")
+    assert json_files(out) == {"keep.py"}
+
+
+# --- suppressions ------------------------------------------------------------------------------
+
+SUPPRESSED = """
+from flowc import flow, step
+
+@step
+def make() -> int:
+    return 1
+
+@step
+def use(x: str, note: str = "") -> None:
+    print(x, note)
+
+@flow
+def pipeline() -> None:
+    a = make()
+    use(a)  # flowc: ignore[FC201]
+    use(a)  # flowc: ignore
+    use(a)  # flowc: ignore[FC201, FC202]
+    use(a)  # FLOWC: IGNORE[fc201]
+    use(a)  # flowc: ignore[FC202]
+    use("ok")  # flowc: ignore[FC201]
+    use("ok")  # flowc: ignore[FC777]
+    use(a, note="# flowc: ignore[FC201]")
+"""
+
+
+def _positions(out: str) -> list[tuple[str, int]]:
+    return [(item["code"], item["location"]["row"]) for item in json.loads(out)]
+
+
+def test_suppression_comments(run: Run, tmp_path: Path) -> None:
+    project(tmp_path, flow=SUPPRESSED)
+    _, out, _ = run("lint", "--output-format", "json", "flow.py")
+    assert sorted(_positions(out)) == [
+        ("FC010", 16),  # FC202 is not reported on that line
+        ("FC010", 18),
+        ("FC010", 19),
+        ("FC011", 20),
+        ("FC201", 18),
+        ("FC201", 21),  # text in a string is not a comment
+    ]
+
+
+def test_unused_suppression_of_a_disabled_rule_is_not_reported(run: Run, tmp_path: Path) -> None:
+    project(tmp_path, flow=SUPPRESSED)
+    _, out, _ = run("lint", "--output-format", "json", "--ignore", "FC202", "flow.py")
+    assert ("FC010", 15) not in _positions(out)
+
+
+def test_suppression_warnings_can_be_ignored(run: Run, tmp_path: Path) -> None:
+    project(tmp_path, flow=SUPPRESSED)
+    _, out, _ = run("lint", "--output-format", "json", "--ignore", "FC010,FC011", "flow.py")
+    assert set(json_codes(out)) == {"FC201"}
+
+
+# --- output streams -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["full", "concise"])
+@pytest.mark.parametrize("source", [CLEAN, ERRORS])
+def test_human_formats_write_to_stderr(run: Run, tmp_path: Path, fmt: str, source: str) -> None:
+    project(tmp_path, flow=source)
+    _, out, err = run("lint", "--output-format", fmt, "flow.py")
+    assert out == ""
+    assert err.strip()
+
+
+@pytest.mark.parametrize("fmt", ["json", "github", "sarif"])
+def test_machine_formats_write_to_stdout(run: Run, tmp_path: Path, fmt: str) -> None:
+    project(tmp_path, flow=ERRORS)
+    _, out, err = run("lint", "--output-format", fmt, "flow.py")
+    assert err == ""
+    assert "FC201" in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_machine_formats_are_valid_when_clean(run: Run, tmp_path: Path, fmt: str) -> None:
+    project(tmp_path, flow=CLEAN)
+    code, out, err = run("lint", "--output-format", fmt, "flow.py")
+    assert (code, err) == (0, "")
+    json.loads(out)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["lint", "flow.py", "broken.py", "binary.py", "."],
+        ["lint", "--output-format", "sarif", "."],
+        ["lint", "missing.py"],
+        ["lint", "--select"],
+        ["lint", "--output-format"],
+        ["explain", "FC000"],
+        ["inspect", "broken.py"],
+        ["inspect", "binary.py"],
+        ["graph", "flow.py:nope"],
+        ["nonsense"],
+        [],
+        ["--version"],
+    ],
+)
+def test_no_traceback_ever(run: Run, tmp_path: Path, args: list[str]) -> None:
+    project(tmp_path, flow=ERRORS, broken="from flowc import flow\n@flow\ndef f(:\n")
+    (tmp_path / "binary.py").write_bytes(b"from flowc import step\n\xff\xfe\x00\x01")
+    code, _, _ = run(*args)  # the fixture asserts there is no traceback
+    assert code in (0, 1, 2)
+
+
+# --- internal errors ----------------------------------------------------------------------------------
+
+
+def _explode(*args: object, **kwargs: object) -> NoReturn:
+    raise RuntimeError("simulated bug")
+
+
+def test_internal_error_while_linting_is_fc901_and_exit_2(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project(tmp_path, flow=CLEAN)
+    monkeypatch.setattr(compiler_lint, "load_file", _explode)
+    code, out, _ = run("lint", "--output-format", "json", "flow.py")
+    assert (code, json_codes(out)) == (2, ["FC901"])
+
+
+@pytest.mark.parametrize("command", [["inspect"], ["inspect", "--json"], ["graph"]])
+def test_internal_error_while_loading_is_exit_2(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    project(tmp_path, flow=CLEAN)
+    monkeypatch.setattr(cli_load, "load_flow", _explode)
+    code, out, err = run(*command, "flow.py")
+    assert (code, out) == (2, "")
+    assert "FC901" in err
+
+
+def test_unexpected_exception_is_exit_2_without_traceback(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The single error boundary: a bug anywhere in a command never escapes as a traceback."""
+    project(tmp_path, flow=CLEAN)
+    monkeypatch.setattr(render, "render", _explode)
+    code, _, err = run("lint", "flow.py")
+    assert code == 2
+    assert err.strip()
+
+
+# --- the real process ------------------------------------------------------------------------------
+
+
+def test_subprocess_examples_exit_0() -> None:
+    result = flowc("lint", "examples/")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["lint", "flow.py"], 1),
+        (["lint", "--exit-zero", "flow.py"], 0),
+        (["lint", "missing.py"], 2),
+        (["lint", "--output-format", "nope", "flow.py"], 2),
+    ],
+)
+def test_subprocess_exit_codes(tmp_path: Path, args: list[str], expected: int) -> None:
+    project(tmp_path, flow=ERRORS)
+    result = flowc(*args, cwd=tmp_path)
+    assert result.returncode == expected, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_subprocess_json_on_stdout(tmp_path: Path) -> None:
+    project(tmp_path, flow=ERRORS)
+    result = flowc("lint", "--output-format", "json", "flow.py", cwd=tmp_path)
+    assert json_codes(result.stdout) == ["FC206", "FC201", "FC202"]
+    assert result.stderr == ""
+
+
+# --- scale ---------------------------------------------------------------------------------------------
+
+
+def test_a_1000_step_flow_is_clean(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "large.py").write_text(generate_flow(1000))
+    code, out, _ = run("lint", "--output-format", "json", "large.py")
+    assert (code, json.loads(out)) == (0, [])
+
+
+def _count_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls = [0]
+    original = flows.FlowBuilder._call
+
+    def counting(self: flows.FlowBuilder, node: ast.Call) -> object:
+        calls[0] += 1
+        return original(self, node)
+
+    monkeypatch.setattr(flows.FlowBuilder, "_call", counting)
+    return calls
+
+
+def test_task_calls_are_built_once_each(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    calls = _count_calls(monkeypatch)
+    path = tmp_path / "large.py"
+    path.write_text(generate_flow(2000))
+    assert lint_paths([path], frozenset(RULES)).diagnostics == []
+    assert calls[0] <= 2000 + 10
+
+
+def _compiler_lines_executed(path: Path) -> int:
+    """Lines of `flowc.compiler` executed while linting `path`: a work count, not a timing."""
+    root = str(Path(flows.__file__).parents[1])
+    count = 0
+
+    def local(frame: FrameType, event: str, arg: object) -> TraceFunction:
+        nonlocal count
+        count += event == "line"
+        return local
+
+    def calls(frame: FrameType, event: str, arg: object) -> TraceFunction | None:
+        return local if frame.f_code.co_filename.startswith(root) else None
+
+    previous = sys.gettrace()  # e.g. coverage's; restored after
+    sys.settrace(calls)
+    try:
+        lint_paths([path], frozenset(RULES))
+    finally:
+        sys.settrace(previous)
+    return count
+
+
+def test_lint_work_grows_linearly(tmp_path: Path) -> None:
+    """Twice the steps must cost about twice the work: catches passes quadratic in flow size."""
+    work = {}
+    for n in (500, 1000):
+        path = tmp_path / f"large_{n}.py"
+        path.write_text(generate_flow(n))
+        work[n] = _compiler_lines_executed(path)
+    assert work[1000] / work[500] < 2.3, work

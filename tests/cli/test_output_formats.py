@@ -1,0 +1,273 @@
+"""`flowc lint --output-format`: the shape of every format, checked against the JSON one.
+
+`json` is the reference: the other formats must carry the same codes at the same positions.
+Wording is never compared.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flowc.cli.main import main
+from flowc.compiler.rules import RULES
+
+# FC206 (warning) at 8:13; FC201 (error) at 18:9; FC202 (error) at 19:5
+SOURCE = """
+from flowc import flow, step
+
+@step
+def make() -> int:
+    return 1
+
+@step
+def untyped(x) -> None:
+    print(x)
+
+@step
+def use(x: str, y: int) -> None:
+    print(x, y)
+
+@flow
+def pipeline() -> None:
+    a = make()
+    use(a, y=1)
+    use("s")
+    untyped(a)
+"""
+EXPECTED = [("FC206", 8, 13), ("FC201", 18, 9), ("FC202", 19, 5)]
+
+# the same error after non-ASCII text and after ASCII text of the same length
+UNICODE = """
+from flowc import flow, step
+
+@step
+def pair(s: str, n: int) -> None:
+    print(s, n)
+
+@flow
+def pipeline() -> None:
+    pair("éééé", "x")
+    pair("eeee", "x")
+"""
+
+CONCISE = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<code>FC\d{3}) (?P<message>\S.*)$")
+GITHUB = re.compile(
+    r"^::(?P<level>error|warning) title=flowc \((?P<code>FC\d{3})\),file=(?P<file>[^,]+),"
+    r"line=(?P<line>\d+),col=(?P<col>\d+),endLine=(?P<end_line>\d+),endColumn=(?P<end_col>\d+)::(?P<message>.+)$"
+)
+ANSI = "\x1b["
+
+Lint = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def lint(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Lint:
+    """`flowc lint --output-format FMT flow.py` in-process on `source`: (exit code, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+    for var in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(var, raising=False)
+
+    def invoke(fmt: str, source: str = SOURCE, name: str = "flow.py") -> tuple[int, str, str]:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source).lstrip("\n"), encoding="utf-8")
+        code = main(["lint", "--output-format", fmt, name])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def reference(lint: Lint, source: str = SOURCE) -> list[dict[str, Any]]:
+    _, out, _ = lint("json", source)
+    items: list[dict[str, Any]] = json.loads(out)
+    return items
+
+
+def triples(items: list[dict[str, Any]]) -> list[tuple[str, int, int]]:
+    return [(i["code"], i["location"]["row"], i["location"]["column"]) for i in items]
+
+
+# --- json ------------------------------------------------------------------------------------------
+
+
+def test_json_fields(lint: Lint) -> None:
+    items = reference(lint)
+    assert triples(items) == EXPECTED
+    for item in items:
+        assert item["name"] == RULES[item["code"]].name
+        assert item["severity"] == RULES[item["code"]].severity.value
+        assert item["message"].strip()
+        assert item["filename"] == "flow.py"
+        end = item["end_location"]
+        assert (end["row"], end["column"]) >= (item["location"]["row"], item["location"]["column"])
+
+
+def test_json_clean_is_an_empty_list(lint: Lint) -> None:
+    _, out, _ = lint("json", "from flowc import flow\n")
+    assert json.loads(out) == []
+
+
+# --- concise and full --------------------------------------------------------------------------------
+
+
+def test_concise_lines(lint: Lint) -> None:
+    items = reference(lint)
+    code, out, err = lint("concise")
+    assert (code, out) == (1, "")
+    *lines, _summary = err.rstrip("\n").split("\n")
+    matches = [CONCISE.match(line) for line in lines]
+    assert all(matches), lines
+    found = [(m["path"], int(m["line"]), int(m["col"]), m["code"], m["message"]) for m in matches if m]
+    assert found == [
+        (i["filename"], i["location"]["row"], i["location"]["column"], i["code"], i["message"]) for i in items
+    ]
+
+
+def _caret_under(err: str, line: int, col: int, source_line: str) -> bool:
+    """Whether `err` shows `line | source_line` followed by a caret line starting at `col`."""
+    lines = err.split("\n")
+    for i, text in enumerate(lines[:-1]):
+        head = f"{line} | "
+        if text.lstrip().startswith(head) and text.endswith(source_line):
+            gutter = text.index(head) + len(head)
+            carets = lines[i + 1]
+            return (
+                len(carets) > gutter + col - 1
+                and carets[gutter + col - 1] == "^"
+                and (carets[gutter : gutter + col - 1].strip("| ") == "")
+            )
+    return False
+
+
+def test_full_shows_source_and_caret(lint: Lint) -> None:
+    code, out, err = lint("full")
+    assert (code, out) == (1, "")
+    source_lines = textwrap.dedent(SOURCE).lstrip("\n").splitlines()
+    for rule, line, col in EXPECTED:
+        assert f"flow.py:{line}:{col}: {rule}" in err
+        assert _caret_under(err, line, col, source_lines[line - 1]), (rule, err)
+
+
+def test_full_on_a_clean_file_is_a_summary_only(lint: Lint) -> None:
+    code, out, err = lint("full", "from flowc import flow\n")
+    assert (code, out) == (0, "")
+    assert "FC" not in err
+
+
+def test_columns_count_characters_not_bytes(lint: Lint) -> None:
+    """Both lines have the error 18 characters in, whatever the bytes before it."""
+    positions = [(row, col) for _, row, col in triples(reference(lint, UNICODE))]
+    assert positions == [(9, 18), (10, 18)]
+    _, _, err = lint("full", UNICODE)
+    assert _caret_under(err, 9, 18, 'pair("éééé", "x")')
+
+
+# --- github ----------------------------------------------------------------------------------------------
+
+
+def test_github_annotations(lint: Lint) -> None:
+    items = reference(lint)
+    code, out, err = lint("github")
+    assert (code, err) == (1, "")
+    matches = [GITHUB.match(line) for line in out.splitlines()]
+    assert all(matches), out
+    for m, item in zip(matches, items, strict=True):
+        assert m is not None
+        assert m["level"] == item["severity"]
+        assert m["code"] == item["code"]
+        assert m["file"] == item["filename"]
+        assert (int(m["line"]), int(m["col"])) == (item["location"]["row"], item["location"]["column"])
+        end = item["end_location"]
+        assert (int(m["end_line"]), int(m["end_col"])) == (end["row"], end["column"])
+
+
+def test_github_escapes_property_separators(lint: Lint) -> None:
+    _, out, _ = lint("github", name="a,b/flow.py")
+    files = {m["file"] for m in map(GITHUB.match, out.splitlines()) if m}
+    assert files == {"a%2Cb/flow.py"}
+
+
+def test_github_clean_prints_nothing(lint: Lint) -> None:
+    code, out, err = lint("github", "from flowc import flow\n")
+    assert (code, out, err) == (0, "", "")
+
+
+# --- sarif -------------------------------------------------------------------------------------------------
+
+
+def test_sarif_structure(lint: Lint) -> None:
+    items = reference(lint)
+    code, out, err = lint("sarif")
+    assert (code, err) == (1, "")
+    doc = json.loads(out)
+    assert doc["version"] == "2.1.0"
+    assert "sarif" in doc["$schema"]
+    run = doc["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "flowc"
+    ids = [r["id"] for r in driver["rules"]]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == set(RULES)
+    assert len(run["results"]) == len(items)
+    for result, item in zip(run["results"], items, strict=True):
+        assert result["ruleId"] == item["code"]
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] == item["severity"]
+        assert result["message"]["text"].strip()
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"] == "flow.py"
+        region = location["region"]
+        assert (region["startLine"], region["startColumn"]) == (
+            item["location"]["row"],
+            item["location"]["column"],
+        )
+        assert (region["endLine"], region["endColumn"]) >= (region["startLine"], region["startColumn"])
+
+
+def test_sarif_rule_levels_are_sarif_levels(lint: Lint) -> None:
+    _, out, _ = lint("sarif")
+    driver = json.loads(out)["runs"][0]["tool"]["driver"]
+    levels = {r["defaultConfiguration"]["level"] for r in driver["rules"]}
+    assert levels <= {"none", "note", "warning", "error"}
+
+
+def test_sarif_clean_has_no_results(lint: Lint) -> None:
+    code, out, _ = lint("sarif", "from flowc import flow\n")
+    assert code == 0
+    assert json.loads(out)["runs"][0]["results"] == []
+
+
+# --- colour -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["full", "concise"])
+@pytest.mark.parametrize(
+    ("env", "coloured"),
+    [
+        ({}, False),  # captured output is not a terminal
+        ({"NO_COLOR": "1"}, False),
+        ({"FORCE_COLOR": "1"}, True),
+        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+    ],
+)
+def test_colour_only_when_forced_and_not_disabled(
+    lint: Lint, monkeypatch: pytest.MonkeyPatch, fmt: str, env: dict[str, str], coloured: bool
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    _, _, err = lint(fmt)
+    assert (ANSI in err) is coloured
+
+
+@pytest.mark.parametrize("fmt", ["json", "github", "sarif"])
+def test_machine_formats_never_coloured(lint: Lint, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    _, out, err = lint(fmt)
+    assert ANSI not in out + err

@@ -1,0 +1,191 @@
+"""`[tool.flowc]` in pyproject.toml: discovery, validation, and the lazy jsonschema import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from flowc.compiler.config import Config, find_pyproject, load_config, schema
+from flowc.compiler.diagnostics import FlowcError
+
+
+def write_pyproject(root: Path, text: str) -> Path:
+    path = root / "pyproject.toml"
+    path.write_text(textwrap.dedent(text).lstrip())
+    return path
+
+
+def config_error(root: Path, text: str) -> str:
+    write_pyproject(root, text)
+    with pytest.raises(FlowcError) as info:
+        load_config(root)
+    return str(info.value)
+
+
+def test_no_pyproject_means_an_empty_config(tmp_path: Path) -> None:
+    assert find_pyproject(tmp_path) is None
+    assert load_config(tmp_path) == Config()
+
+
+def test_pyproject_without_a_flowc_table(tmp_path: Path) -> None:
+    path = write_pyproject(tmp_path, '[project]\nname = "demo"\n')
+    assert load_config(tmp_path) == Config(path=path)
+
+
+def test_found_upward_from_a_file(tmp_path: Path) -> None:
+    path = write_pyproject(tmp_path, '[tool.flowc]\nselect = ["FC2"]\n')
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    (nested / "flow.py").write_text("")
+    assert find_pyproject(nested / "flow.py") == path
+    assert load_config(nested / "flow.py").select == ["FC2"]
+
+
+def test_the_nearest_pyproject_wins(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, '[tool.flowc]\nselect = ["FC2"]\n')
+    inner = tmp_path / "sub"
+    inner.mkdir()
+    write_pyproject(inner, '[tool.flowc]\nselect = ["FC3"]\n')
+    assert load_config(inner).select == ["FC3"]
+
+
+def test_a_valid_table(tmp_path: Path) -> None:
+    path = write_pyproject(
+        tmp_path,
+        """
+        [tool.flowc]
+        select = ["FC2", "FC301"]
+        extend-select = ["FC5"]
+        ignore = ["FC206"]
+        exclude = ["build/*"]
+        default-image = "ghcr.io/acme/ml:1"
+        targets = ["argo", "kfp"]
+        output-dir = "dist"
+        namespace = "ml"
+        allow-dirty = true
+
+        [tool.flowc.argo]
+        server = "https://argo.example.com"
+        namespace = "argo"
+        version = 4
+        kind = "template"
+        size-budget = 700000
+
+        [tool.flowc.kfp]
+        host = "http://localhost:8080"
+        experiment = "nightly"
+
+        [tool.flowc.metaflow]
+        python = "python3.11"
+        """,
+    )
+    config = load_config(tmp_path)
+    assert config.path == path
+    assert config.select == ["FC2", "FC301"]
+    assert config.extend_select == ["FC5"]
+    assert config.ignore == ["FC206"]
+    assert config.exclude == ["build/*"]
+    assert config.default_image == "ghcr.io/acme/ml:1"
+    assert config.raw["argo"]["version"] == 4
+    assert config.raw["targets"] == ["argo", "kfp"]
+
+
+def test_an_empty_table_selects_nothing_in_particular(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, "[tool.flowc]\n")
+    config = load_config(tmp_path)
+    assert (config.select, config.ignore, config.extend_select) == (None, [], [])
+
+
+@pytest.mark.parametrize(
+    ("table", "key"),
+    [
+        ("[tool.flowc]\nbogus = 1\n", "bogus"),
+        ('[tool.flowc]\nselect = ["FC2"]\ndefault_image = "x"\n', "default_image"),
+        ('[tool.flowc.kfp]\nhoste = "x"\n', "hoste"),
+        ('[tool.flowc.argo]\nservers = "x"\n', "servers"),
+    ],
+)
+def test_an_unknown_key_is_named(tmp_path: Path, table: str, key: str) -> None:
+    assert key in config_error(tmp_path, table)
+
+
+@pytest.mark.parametrize(
+    ("table", "path"),
+    [
+        ('[tool.flowc]\nselect = "FC2"\n', "tool.flowc.select"),
+        ("[tool.flowc]\nignore = [201]\n", "tool.flowc.ignore.0"),
+        ('[tool.flowc]\nignore = ["E501"]\n', "tool.flowc.ignore.0"),
+        ("[tool.flowc]\ndefault-image = 3\n", "tool.flowc.default-image"),
+        ('[tool.flowc]\ndefault-image = ""\n', "tool.flowc.default-image"),
+        ('[tool.flowc]\ntargets = ["airflow"]\n', "tool.flowc.targets.0"),
+        ('[tool.flowc]\nnamespace = "My_NS"\n', "tool.flowc.namespace"),
+        ('[tool.flowc]\nallow-dirty = "yes"\n', "tool.flowc.allow-dirty"),
+        ("[tool.flowc.argo]\nversion = 5\n", "tool.flowc.argo.version"),
+        ("[tool.flowc.argo]\nsize-budget = 10\n", "tool.flowc.argo.size-budget"),
+        ('[tool.flowc.argo]\nkind = "cron"\n', "tool.flowc.argo.kind"),
+        ('[tool.flowc]\nargo = "x"\n', "tool.flowc.argo"),
+    ],
+)
+def test_a_wrong_type_names_the_dotted_path(tmp_path: Path, table: str, path: str) -> None:
+    assert path in config_error(tmp_path, table)
+
+
+def test_several_problems_are_all_reported(tmp_path: Path) -> None:
+    message = config_error(tmp_path, '[tool.flowc]\nselect = "FC2"\nbogus = 1\n')
+    assert "tool.flowc.select" in message
+    assert "bogus" in message
+
+
+def test_invalid_toml_is_a_flowc_error(tmp_path: Path) -> None:
+    message = config_error(tmp_path, "[tool.flowc\n")
+    assert "pyproject.toml" in message
+
+
+def test_an_explicit_config_without_the_table_is_an_error(tmp_path: Path) -> None:
+    path = write_pyproject(tmp_path, '[project]\nname = "demo"\n')
+    with pytest.raises(FlowcError):
+        load_config(tmp_path, explicit=path)
+
+
+def test_an_explicit_config_overrides_discovery(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, '[tool.flowc]\nselect = ["FC2"]\n')
+    other = tmp_path / "other"
+    other.mkdir()
+    explicit = write_pyproject(other, '[tool.flowc]\nselect = ["FC3"]\n')
+    config = load_config(tmp_path, explicit=explicit)
+    assert (config.path, config.select) == (explicit, ["FC3"])
+
+
+def test_the_schema_is_a_closed_object() -> None:
+    data = schema()
+    assert data["type"] == "object"
+    assert data["additionalProperties"] is False
+    assert {"select", "ignore", "extend-select", "exclude", "default-image"} <= set(data["properties"])
+
+
+_PROBE = """
+import sys
+from pathlib import Path
+from flowc.compiler.config import load_config
+load_config(Path(sys.argv[1]))
+print("jsonschema" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "imported"),
+    [(None, "False"), ('[project]\nname = "demo"\n', "False"), ('[tool.flowc]\nselect = ["FC2"]\n', "True")],
+    ids=["no-pyproject", "no-table", "table"],
+)
+def test_jsonschema_is_imported_only_for_a_flowc_table(
+    tmp_path: Path, text: str | None, imported: str
+) -> None:
+    if text is not None:
+        write_pyproject(tmp_path, text)
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(tmp_path)], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == imported
