@@ -58,3 +58,28 @@ def assert_codes(tmp_path: Path, source: str, *expected: str, **others: str) -> 
     found = lint_source(tmp_path, source, **others)
     assert codes(found) == list(expected), [(d.code, d.span.line, d.span.col, d.message) for d in found]
     return found
+
+
+# A flow with one warning and two errors: FC206 (warning) at 8:13, FC201 at 18:9, FC202 at 19:5.
+MIXED_DIAGNOSTICS = """
+from flowc import flow, step
+
+@step
+def make() -> int:
+    return 1
+
+@step
+def untyped(x) -> None:
+    print(x)
+
+@step
+def use(x: str, y: int) -> None:
+    print(x, y)
+
+@flow
+def pipeline() -> None:
+    a = make()
+    use(a, y=1)
+    use("s")
+    untyped(a)
+"""

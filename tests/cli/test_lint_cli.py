@@ -26,7 +26,7 @@ from flowc.compiler.lint import lint_paths
 from flowc.compiler.rules import RULES
 
 from bench.lint_large import generate_flow
-from tests.harness import write_project
+from tests.harness import MIXED_DIAGNOSTICS, write_project
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = ROOT / "examples"
@@ -60,29 +60,7 @@ def pipeline() -> None:
     show(1)
 """
 
-# FC206 at line 8 (warning), FC201 at line 18 and FC202 at line 19 (errors)
-ERRORS = """
-from flowc import flow, step
-
-@step
-def make() -> int:
-    return 1
-
-@step
-def untyped(x) -> None:
-    print(x)
-
-@step
-def use(x: str, y: int) -> None:
-    print(x, y)
-
-@flow
-def pipeline() -> None:
-    a = make()
-    use(a, y=1)
-    use("s")
-    untyped(a)
-"""
+ERRORS = MIXED_DIAGNOSTICS
 
 NOT_A_FLOW = "x = (\n"  # no flowc import, and not even valid Python
 

@@ -17,29 +17,9 @@ import pytest
 from flowc.cli.main import main
 from flowc.compiler.rules import RULES
 
-# FC206 (warning) at 8:13; FC201 (error) at 18:9; FC202 (error) at 19:5
-SOURCE = """
-from flowc import flow, step
+from tests.harness import MIXED_DIAGNOSTICS
 
-@step
-def make() -> int:
-    return 1
-
-@step
-def untyped(x) -> None:
-    print(x)
-
-@step
-def use(x: str, y: int) -> None:
-    print(x, y)
-
-@flow
-def pipeline() -> None:
-    a = make()
-    use(a, y=1)
-    use("s")
-    untyped(a)
-"""
+SOURCE = MIXED_DIAGNOSTICS
 EXPECTED = [("FC206", 8, 13), ("FC201", 18, 9), ("FC202", 19, 5)]
 
 # the same error after non-ASCII text and after ASCII text of the same length
