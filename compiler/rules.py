@@ -843,6 +843,158 @@ to happen, and flowc cannot tell which one you meant.
 Give the loop variable a name of its own.
 """,
         ),
+        # FC4xx: code shipping
+        _rule(
+            "FC401",
+            "import-time-object",
+            W,
+            "step `{step}` uses `{name}`, which is built when its module is imported ({expr}); it is "
+            "rebuilt in the step's own process: make sure that works in the container, or build it inside the step",
+            """
+## What it does
+Reports module-level objects made by running code (`client = make_client()`) that a step uses.
+
+## Why is this bad?
+A step runs in its own process on the cluster. flowc ships the statement that builds the
+object, so it runs again there: with other credentials, files and environment variables than on
+your laptop, and once per task.
+
+## Use instead
+Build the object inside the step, or pass what it needs as a parameter.
+""",
+        ),
+        _rule(
+            "FC402",
+            "ambiguous-global",
+            E,
+            "step `{step}` uses `{name}`, which is bound more than once at module level; flowc cannot tell "
+            "which value to ship: bind it once",
+            """
+## What it does
+Reports module-level names a step uses that are assigned several times, or inside `if`/`try`.
+
+## Why is this bad?
+flowc ships the statements a step needs without running the module, so it must know the one
+statement that gives the name its value.
+""",
+        ),
+        _rule(
+            "FC403",
+            "unshippable-module",
+            W,
+            "step `{step}` uses module `{name}` of the project, which is not shipped with it; import what "
+            "the step needs by name (`from {module} import ...`) so flowc can ship it",
+            """
+## What it does
+Reports a project module used as a whole (`import mypkg.helpers as h; h.clean(x)`), or a
+relative import flowc cannot resolve, inside a step.
+
+## Why is this bad?
+Images need Python, never your project: flowc ships the functions, classes and constants a step
+uses by name. A whole module is only there if the image happens to contain it.
+""",
+        ),
+        _rule(
+            "FC404",
+            "undefined-global",
+            E,
+            "step `{step}` uses `{name}`, which its module neither defines nor imports; the step would fail "
+            "with NameError",
+            """
+## What it does
+Reports names a step's code reads that are not parameters, locals, builtins, or module-level
+definitions and imports.
+""",
+        ),
+        _rule(
+            "FC405",
+            "shipping-name-clash",
+            E,
+            "step `{step}` needs two different definitions named `{name}` (from {first} and {second}); "
+            "rename one",
+            """
+## What it does
+Reports helpers from different project modules that share a name and are shipped in the same
+step script, where one would replace the other.
+""",
+        ),
+        # FC5xx: target capabilities and platform limits
+        _rule(
+            "FC501",
+            "unsupported-by-target",
+            E,
+            "{target} cannot express {what}; {hint}",
+            """
+## What it does
+Reports a construct of the flow that the chosen target has no equivalent for. flowc never drops
+or approximates it silently.
+
+## How to fix
+Follow the hint, or compile for a target that supports the construct.
+""",
+        ),
+        _rule(
+            "FC502",
+            "object-too-large",
+            E,
+            "the compiled {kind} is {size} bytes, over the {budget}-byte budget for {target}; "
+            "move large literals into artifacts or split the flow",
+            """
+## What it does
+Reports compiled objects larger than the size the platform stores: Kubernetes keeps objects in
+etcd, whose requests are limited to about 1.5 MiB by default (Argo documents 1 MB). The notes
+show where the bytes come from.
+
+## How to fix
+The largest contributors are usually step sources and literal defaults: move data into
+artifacts, split large helpers into packages installed with `packages=`, or split the flow into
+sub-flows compiled as templates.
+""",
+        ),
+        _rule(
+            "FC503",
+            "script-too-large",
+            W,
+            "the script of step `{step}` is {size} bytes; {target} passes it as one argument, limited "
+            "to {limit} bytes: install large helpers as packages instead",
+            """
+## What it does
+Reports step scripts near or over Linux's limit of 128 KiB for one command-line argument, which
+is how script templates reach the container.
+""",
+        ),
+        _rule(
+            "FC504",
+            "name-too-long",
+            E,
+            "{what} `{name}` is {length} characters; {target} allows at most {limit}: {hint}",
+            """
+## What it does
+Reports names longer than the target allows: Kubernetes object names (63), CronWorkflow names
+(52, since a timestamp is appended), template and task names (128).
+""",
+        ),
+        _rule(
+            "FC505",
+            "name-collision",
+            E,
+            "{what} `{first}` and `{second}` both become `{name}` on {target}; rename one with `name=`",
+            """
+## What it does
+Reports two names that differ in Python but become equal after the target's naming rules
+(lower case, `-` for `_`).
+""",
+        ),
+        _rule(
+            "FC506",
+            "reserved-name",
+            W,
+            "{what} `{name}` is reserved on {target}: {detail}",
+            """
+## What it does
+Reports names that collide with words the target gives a meaning to.
+""",
+        ),
         # FC9xx: internal
         _rule(
             "FC901",
@@ -855,6 +1007,18 @@ Reports a failure inside flowc itself. Your flow may well be fine; the compiler 
 
 ## How to fix
 Please open an issue with the flow file (or a reduced copy) and the full message.
+""",
+        ),
+        _rule(
+            "FC902",
+            "invalid-output",
+            E,
+            "internal error: the compiled {target} output failed its own validation: {detail}; nothing was "
+            "written. Please report this bug with the flow file",
+            """
+## What it does
+flowc validates every file it emits before writing it. This reports output that failed: a bug
+in flowc, not in your flow.
 """,
         ),
     )
