@@ -23,8 +23,10 @@ def graph(
     """Draw a flow's task graph."""
     if fmt not in FORMATS:
         raise FlowcError(f"unknown --format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    program = load_or_report(target)
-    if isinstance(program, int):
-        return program
+    loaded = load_or_report(target)
+    if isinstance(loaded, int):
+        return loaded
+    program = loaded.program
+    assert program is not None
     typer.echo(FORMATS[fmt](program), nl=False)
     return 0

@@ -21,9 +21,11 @@ def inspect(
     as_json: bool = typer.Option(False, "--json", help="Print the IR as JSON."),
 ) -> int:
     """Show the IR of a flow: steps, tasks, wiring and options."""
-    program = load_or_report(target)
-    if isinstance(program, int):
-        return program
+    loaded = load_or_report(target)
+    if isinstance(loaded, int):
+        return loaded
+    program = loaded.program
+    assert program is not None
     if as_json:
         typer.echo(json.dumps(to_data(program), indent=2))
     else:

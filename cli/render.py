@@ -36,7 +36,9 @@ class Style:
         return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
 
 
-def render(fmt: str, diagnostics: list[Diagnostic], sources: dict[str, str], files: int) -> None:
+def render(
+    fmt: str, diagnostics: list[Diagnostic], sources: dict[str, str], files: int, summary: bool = True
+) -> None:
     if fmt in MACHINE_FORMATS:
         sys.stdout.write(_MACHINE[fmt](diagnostics))
         return
@@ -48,7 +50,8 @@ def render(fmt: str, diagnostics: list[Diagnostic], sources: dict[str, str], fil
             lines.extend(_excerpt(d, sources.get(d.span.path), style))
             lines.extend(f"  = note: {n}" for n in d.notes)
             lines.append("")
-    lines.append(summary(diagnostics, files, style))
+    if summary:
+        lines.append(summary_line(diagnostics, files, style))
     sys.stderr.write("\n".join(lines) + "\n")
 
 
@@ -75,7 +78,7 @@ def _excerpt(d: Diagnostic, text: str | None, style: Style) -> list[str]:
     ]
 
 
-def summary(diagnostics: list[Diagnostic], files: int, style: Style | None = None) -> str:
+def summary_line(diagnostics: list[Diagnostic], files: int, style: Style | None = None) -> str:
     style = style or Style(False)
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors

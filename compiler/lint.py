@@ -16,6 +16,7 @@ from flowc.compiler.diagnostics import Diagnostic, FlowcError, Span, sort_diagno
 from flowc.compiler.frontend.loader import load_file
 from flowc.compiler.frontend.resolve import display_path
 from flowc.compiler.rules import diagnostic
+from flowc.compiler.shipping import shipping_diagnostics
 from flowc.compiler.suppress import apply_suppressions
 
 _IMPORTS_FLOWC = re.compile(
@@ -119,6 +120,7 @@ def _lint_one(path: Path, result: LintResult) -> None:
         result.diagnostics.append(internal_error(shown, "linting", exc))
         return
     result.diagnostics.extend(loaded.diagnostics)
+    result.diagnostics.extend(shipping_diagnostics(loaded.program, loaded.sources))
     result.sources.update(loaded.sources)
 
 

@@ -5,8 +5,9 @@ files a step writes and returns as a path; the next step receives a path to read
 compiler checks the kinds (a ``Dataset`` can't go where a ``Model`` is expected) and lets
 any kind go where an ``Artifact`` is expected, as ``fingerprint(data)`` does below. It shows:
 
-- a fan-out over a literal list (``for k in ["fit", "residuals"]``) producing ``HTML``
-  charts, collected into a ``list[HTML]`` input;
+- a fan-out over a literal list (``for k in ["fit", "residuals"]``) producing HTML fragments,
+  collected into a ``list[str]`` input (values fan in on every engine; Argo cannot collect a
+  list of artifacts);
 - a step returning ``dict[str, Any]``;
 - artifact contents that don't depend on where the files are, so every runner produces the
   same bytes and the same fingerprints.
@@ -81,22 +82,20 @@ def evaluate(model: Model, data: Dataset) -> Metrics:
 
 
 @step
-def render_chart(data: Dataset, model: Model, kind: str) -> HTML:
-    """An HTML table of the fitted values or of the residuals."""
+def render_chart(data: Dataset, model: Model, kind: str) -> str:
+    """An HTML table of the fitted values or of the residuals, as a fragment of the report."""
     cells = []
     for x, y in load_points(data):
         value = predict(model, x) if kind == "fit" else y - predict(model, x)
         cells.append(f"<tr><td>{x}</td><td>{y}</td><td>{value:g}</td></tr>")
-    out = Path(f"chart-{kind}.html")  # one file per kind: the tasks may share a directory
-    out.write_text(f"<table class='{kind}'>{''.join(cells)}</table>\n")
-    return out
+    return f"<table class='{kind}'>{''.join(cells)}</table>\n"
 
 
 @step
-def render_report(metrics: Metrics, charts: list[HTML], title: str) -> HTML:
+def render_report(metrics: Metrics, charts: list[str], title: str) -> HTML:
     scores = json.loads(metrics.read_text())
     items = "".join(f"<li>{k}: {v}</li>" for k, v in scores.items())
-    body = "".join(chart.read_text() for chart in charts)
+    body = "".join(charts)
     out = Path("report.html")
     out.write_text(f"<html><h1>{title}</h1><ul>{items}</ul>{body}</html>\n")
     return out

@@ -1,0 +1,890 @@
+"""Step shipping: each step becomes a self-contained Python script, shared by every target.
+
+A script is the step's *closure* — the module-level imports, helpers, classes and constants it
+reads, found statically and transitively, across project modules imported by name — followed
+by the step function without its `@step` decorator and a stdlib-only runner. Nothing of flowc
+is needed in the image: flowc's names used by the code become shims of the prelude.
+
+The runtime contract every target relies on (implemented by `shipping_runtime.PRELUDE`):
+
+- A value parameter `p` arrives as text in the environment variable `FLOWC_IN_<p>`; when it is
+  absent the argument is not passed and the Python default applies. Its text form is
+  `encode_value`: str-like types (`str`, a `Literal` of strings, `RunStatus`) as they are,
+  `None` of an `Optional[T]` as `null`, any other `Optional[T]` value as T's text, anything
+  else as JSON. Decoding is lenient the way engines need: items of lists and dicts that arrive
+  as strings are decoded again (Argo collects fanned-in outputs as a JSON list of texts), an
+  integral float is an `int` where one is declared (KFP hands collected ints back as floats),
+  and `Any` keeps text that is not JSON.
+- A parameter whose type holds an artifact arrives as the path `$FLOWC_INPUTS_DIR/<p>`
+  (default `/tmp/flowc/inputs`), a `pathlib.Path`; a `list`/`dict` of artifacts is a directory
+  whose entries are named by index (`0`, `1`, …) or key. A missing `Optional` artifact is `None`.
+- Outputs go to `$FLOWC_OUTPUTS_DIR/<name>` (default `/tmp/flowc/outputs`): one output named
+  `output`, or one per field of a NamedTuple return. A value output is written in its text
+  form (JSON compact with sorted keys, NaN refused); an artifact output is the path the step
+  returned, copied there (a directory stays a directory).
+- A failing step prints its traceback and exits non-zero. Values are never put into code.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from flowc.compiler import ir
+from flowc.compiler import types as t
+from flowc.compiler.diagnostics import Diagnostic, Span, sort_diagnostics
+from flowc.compiler.frontend.modules import FLOWC_EXPORTS, Module, Project
+from flowc.compiler.frontend.resolve import display_path
+from flowc.compiler.rules import diagnostic
+from flowc.compiler.shipping_runtime import INSTALL, PRELUDE
+
+ENV_PREFIX = "FLOWC_IN_"
+INPUTS_DIR = "/tmp/flowc/inputs"
+OUTPUTS_DIR = "/tmp/flowc/outputs"
+
+Descriptor = dict[str, t.JsonValue]
+
+
+@dataclass(frozen=True)
+class Script:
+    step: str  # Step.key
+    source: str  # a complete Python program; empty when the step's module can't be read
+    diagnostics: tuple[Diagnostic, ...]  # FC4xx found while shipping
+
+
+def ship(program: ir.Program, step_key: str, sources: Mapping[str, str] | None = None) -> Script:
+    """The script of one step of `program`. `sources` (display path → text, as `LoadResult`
+    has them) saves reading files again."""
+    return _Shipper(program, sources or {}).script(program.step(step_key))
+
+
+def ship_all(program: ir.Program, sources: Mapping[str, str] | None = None) -> dict[str, Script]:
+    """Every step's script, by step key; each module is read and parsed once."""
+    shipper = _Shipper(program, sources or {})
+    return {s.key: shipper.script(s) for s in program.steps}
+
+
+def shipping_diagnostics(program: ir.Program | None, sources: Mapping[str, str]) -> list[Diagnostic]:
+    """What `ship_all` would report, without writing scripts (for `flowc lint`). A fault in a
+    helper shared by several steps is reported once, for the first of them."""
+    if program is None or not program.steps:
+        return []
+    shipper = _Shipper(program, sources)
+    found: dict[tuple[str, Span], Diagnostic] = {}
+    for step in program.steps:
+        for d in shipper.closure(step).diagnostics:
+            found.setdefault((d.code, d.span), d)
+    return list(found.values())
+
+
+# --- types at run time -----------------------------------------------------------------------
+
+
+def type_descriptor(typ: t.Type) -> Descriptor:
+    """The literal the runner decodes a value by: `{"k": "list", "item": {"k": "float"}}`."""
+    match typ:
+        case t.Scalar(name=name):
+            return {"k": name}
+        case t.ListT(item=item):
+            return {"k": "list", "item": type_descriptor(item)}
+        case t.DictT(value=value):
+            return {"k": "dict", "value": type_descriptor(value)}
+        case t.OptionalT(inner=inner):
+            return {"k": "optional", "inner": type_descriptor(inner)}
+        case t.LiteralT(values=values):
+            return {"k": "literal", "values": list(values)}
+        case t.ArtifactT(kind=kind):
+            return {"k": "artifact", "kind": kind}
+        case t.RunStatusT():
+            return {"k": "runstatus"}
+        case t.NoneT():
+            return {"k": "none"}
+    return {"k": "any"}  # Any; NamedTuples and tuples are split into outputs before this
+
+
+def is_str_like(typ: t.Type) -> bool:
+    """Types whose values travel as raw text rather than JSON."""
+    if isinstance(typ, t.LiteralT):
+        return all(isinstance(v, str) for v in typ.values)
+    return typ == t.STR or isinstance(typ, t.RunStatusT)
+
+
+def encode_value(value: t.JsonValue, typ: t.Type) -> str:
+    """A constant's text form for `FLOWC_IN_<p>`: what the runner decodes back to `value`."""
+    if isinstance(typ, t.OptionalT):
+        return "null" if value is None else encode_value(value, typ.inner)
+    if isinstance(value, str) and is_str_like(typ):
+        return value
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+# --- reading modules --------------------------------------------------------------------------
+
+BindingKind = Literal["def", "class", "assign", "import", "from", "other"]
+_BUILTINS = frozenset(dir(builtins))  # `__name__` is one; `__file__` is not (there is none with `-c`)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Python's tokenizer counts as a line end
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
+_SHIMS: dict[str, str] = {
+    **dict.fromkeys(t.ARTIFACT_KINDS, "_flowc_Path"),
+    "RunStatus": "_flowc_RunStatus",
+    "Retry": "_flowc_Retry",
+    "step": "_flowc_step",
+    "flow": "_flowc_step",
+    "parallel": "_flowc_parallel",
+    "after": "_flowc_after",
+}
+_DEFINITIONS = ("def", "class", "assign")
+
+
+@dataclass(slots=True)
+class _Binding:
+    """One module-level statement binding a name."""
+
+    kind: BindingKind
+    stmt: ast.stmt
+    index: int  # position in the module body: source order
+    alias: ast.alias | None = None
+    sub: int = 0  # position of `alias` in its import statement
+
+
+@dataclass
+class _Mod:
+    module: Module  # name, display path, text, tree
+    lines: list[str]
+    bindings: dict[str, list[_Binding]] = field(default_factory=dict)
+    stars: list[tuple[int, ast.ImportFrom]] = field(default_factory=list)
+    flowc_names: dict[str, str] = field(default_factory=dict)
+    flowc_modules: set[str] = field(default_factory=set)
+    lazy_annotations: bool = False  # `from __future__ import annotations`
+
+    @property
+    def name(self) -> str:
+        return self.module.name
+
+    def span(self, node: ast.AST) -> Span:
+        return self.module.span(node)
+
+    def flowc_export(self, node: ast.expr) -> str | None:
+        if isinstance(node, ast.Name):
+            return self.flowc_names.get(node.id)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            return node.attr if node.value.id in self.flowc_modules else None
+        return None
+
+    def is_flowc_decorator(self, deco: ast.expr) -> bool:
+        return self.flowc_export(deco.func if isinstance(deco, ast.Call) else deco) in ("step", "flow")
+
+
+def _index(module: Module) -> _Mod:
+    mod = _Mod(module, _LINE_BREAK.split(module.text))
+    for index, stmt in enumerate(module.tree.body):
+        for name, binding in _bindings_of(mod, stmt, index):
+            mod.bindings.setdefault(name, []).append(binding)
+    return mod
+
+
+def _bindings_of(mod: _Mod, stmt: ast.stmt, index: int) -> Iterator[tuple[str, _Binding]]:
+    if isinstance(stmt, ast.Import):
+        for sub, alias in enumerate(stmt.names):
+            local = alias.asname or alias.name.partition(".")[0]
+            if alias.name == "flowc":
+                mod.flowc_modules.add(local)
+            yield local, _Binding("import", stmt, index, alias, sub)
+    elif isinstance(stmt, ast.ImportFrom):
+        yield from _from_bindings(mod, stmt, index)
+    elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        yield stmt.name, _Binding("def", stmt, index)
+    elif isinstance(stmt, ast.ClassDef):
+        yield stmt.name, _Binding("class", stmt, index)
+    elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        for target in targets:
+            yield from _target_bindings(target, stmt, index)
+    else:  # `x += 1`, `del x`, and every name bound inside `if`/`try`/`for`/`with`/…
+        yield from ((name, _Binding("other", stmt, index)) for name in _bound_names([stmt]))
+
+
+def _from_bindings(mod: _Mod, stmt: ast.ImportFrom, index: int) -> Iterator[tuple[str, _Binding]]:
+    if stmt.level == 0 and stmt.module == "__future__":
+        mod.lazy_annotations |= any(a.name == "annotations" for a in stmt.names)
+        return
+    for sub, alias in enumerate(stmt.names):
+        if alias.name == "*":
+            mod.stars.append((index, stmt))
+            continue
+        local = alias.asname or alias.name
+        if stmt.level == 0 and stmt.module == "flowc" and alias.name in FLOWC_EXPORTS:
+            mod.flowc_names[local] = alias.name
+        yield local, _Binding("from", stmt, index, alias, sub)
+
+
+def _target_bindings(target: ast.expr, stmt: ast.stmt, index: int) -> Iterator[tuple[str, _Binding]]:
+    if isinstance(target, ast.Name):
+        yield target.id, _Binding("assign", stmt, index)
+    elif isinstance(target, (ast.Tuple, ast.List, ast.Starred)):
+        parts = target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target.value]
+        for part in parts:
+            yield from _target_bindings(part, stmt, index)
+    else:  # `CONFIG["k"] = v` changes CONFIG after its binding: a second binding
+        root = target
+        while isinstance(root, (ast.Attribute, ast.Subscript)):
+            root = root.value
+        if isinstance(root, ast.Name):
+            yield root.id, _Binding("other", stmt, index)
+
+
+def _chosen(bindings: list[_Binding]) -> list[_Binding] | None:
+    """The statements that give a name its one value, or None when Python could give it several."""
+    if len(bindings) == 1 and bindings[0].kind != "other":
+        return bindings
+    plain_imports = all(
+        b.kind == "import" and b.alias is not None and b.alias.asname is None for b in bindings
+    )
+    if plain_imports:  # `import os` and `import os.path` both bind `os`, to the same module
+        return bindings
+    if all(b.kind == "def" for b in bindings) and all(_is_overload(b.stmt) for b in bindings[:-1]):
+        return bindings
+    return None
+
+
+def _is_overload(stmt: ast.stmt) -> bool:
+    decorators = getattr(stmt, "decorator_list", [])
+    return any(
+        (isinstance(d, ast.Name) and d.id == "overload")
+        or (isinstance(d, ast.Attribute) and d.attr == "overload")
+        for d in decorators
+    )
+
+
+# --- scopes: which names code reads from module level ------------------------------------------
+
+
+# nodes without names below them: not worth visiting
+_LEAVES = (ast.Constant, ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, *_COMPREHENSIONS)
+
+
+@dataclass
+class _Scan:
+    """What one scope's code does with names, from a single pass over it."""
+
+    loads: list[ast.Name] = field(default_factory=list)
+    bound: set[str] = field(default_factory=set)
+    declared: set[str] = field(default_factory=set)  # `global x`
+    nested: list[ast.AST] = field(default_factory=list)  # functions, lambdas, classes, comprehensions
+    annotations: list[ast.expr] = field(default_factory=list)  # evaluated ones
+
+
+def _scan(nodes: Iterable[ast.AST], function: bool, skip: frozenset[int] = frozenset()) -> _Scan:
+    """Walk the code evaluated in the scope holding `nodes`. Nested scopes contribute their
+    headers (decorators, defaults, bases, a comprehension's first iterable, the names its `:=`
+    binds here), not their bodies. Variable annotations in functions are never evaluated.
+    One flat loop: this is the hot path of `flowc lint`."""
+    scan = _Scan()
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if skip and id(node) in skip:
+            continue
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                scan.loads.append(node)
+            else:
+                scan.bound.add(node.id)
+        elif isinstance(node, _LEAVES):
+            continue
+        elif isinstance(node, _SCOPES):
+            scan.nested.append(node)
+            _push_header(stack, scan, node)
+        elif isinstance(node, ast.AnnAssign):
+            stack.extend(n for n in (node.target, node.value) if n is not None)
+            if not function:
+                scan.annotations.append(node.annotation)
+        else:
+            _scan_statement(stack, scan, node)
+    return scan
+
+
+def _scan_statement(stack: list[ast.AST], scan: _Scan, node: ast.AST) -> None:
+    """The rest of `_scan`: names bound by imports, `except … as`, patterns; `global`."""
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        scan.bound.update(a.asname or a.name.partition(".")[0] for a in node.names if a.name != "*")
+        return
+    if isinstance(node, ast.Global):
+        scan.declared.update(node.names)
+        return
+    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+        scan.bound.add(node.name)
+    elif isinstance(node, ast.MatchMapping) and node.rest:
+        scan.bound.add(node.rest)
+    _push_children(stack, node)
+
+
+def _push_header(stack: list[ast.AST], scan: _Scan, node: ast.AST) -> None:
+    """The parts of a nested scope that run in the enclosing one."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        scan.bound.add(node.name)
+        stack.extend(node.decorator_list)
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        stack.extend(d for d in node.args.defaults + node.args.kw_defaults if d is not None)
+        if not isinstance(node, ast.Lambda):
+            scan.annotations.extend(_signature_annotations(node))
+    elif isinstance(node, ast.ClassDef):
+        stack.extend([*node.bases, *node.keywords])
+    elif isinstance(node, _COMPREHENSIONS):
+        stack.append(node.generators[0].iter)
+        stack.extend(n.target for n in ast.walk(node) if isinstance(n, ast.NamedExpr))
+
+
+def _push_children(stack: list[ast.AST], node: ast.AST) -> None:
+    """`ast.iter_child_nodes`, without its two generators."""
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            stack.append(value)
+        elif isinstance(value, list):
+            stack.extend(v for v in value if isinstance(v, ast.AST))
+
+
+def _signature_annotations(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.expr]:
+    args = fn.args
+    params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    found = [a.annotation for a in params if a is not None and a.annotation is not None]
+    return found + ([fn.returns] if fn.returns is not None else [])
+
+
+def _bound_names(nodes: Iterable[ast.AST]) -> set[str]:
+    """Names bound at module level by a statement (`if`, `try`, `x += 1` …)."""
+    return _scan(nodes, function=False).bound
+
+
+@dataclass
+class _Uses:
+    """The module-level names a statement reads, each at its first use. Names read only by
+    annotations that are never evaluated (`from __future__ import annotations`) are `soft`:
+    shipped when they can be, never an error (they are often `if TYPE_CHECKING:` imports)."""
+
+    lazy: bool
+    hard: dict[str, ast.Name] = field(default_factory=dict)
+    soft: dict[str, ast.Name] = field(default_factory=dict)
+
+    def add(self, node: ast.Name, soft: bool) -> None:
+        found = self.soft if soft else self.hard
+        known = found.get(node.id)
+        if known is None or (node.lineno, node.col_offset) < (known.lineno, known.col_offset):
+            found[node.id] = node
+
+    def items(self) -> list[tuple[ast.Name, bool]]:
+        """In source order, so that what is found (and reported) first is what comes first."""
+        found = [(n, False) for n in self.hard.values()]
+        found += [(n, True) for k, n in self.soft.items() if k not in self.hard]
+        return sorted(found, key=lambda item: (item[0].lineno, item[0].col_offset))
+
+
+_Pending = tuple[list[ast.AST], Literal["module", "function", "class"], frozenset[str]]
+
+
+def _uses(root: ast.stmt, lazy: bool, skip: Iterable[ast.expr] = ()) -> _Uses:
+    """What a top-level statement reads from module level (minus the decorators in `skip`).
+    A worklist of scopes, not recursion: nesting depth is the user's to choose."""
+    uses = _Uses(lazy)
+    skipped = frozenset(id(n) for n in skip)
+    pending: list[_Pending] = [([root], "module", frozenset())]
+    while pending:
+        nodes, kind, outer = pending.pop()
+        pending.extend(_scope_uses(uses, nodes, kind, outer, skipped if kind == "module" else frozenset()))
+    return uses
+
+
+def _scope_uses(
+    uses: _Uses,
+    nodes: list[ast.AST],
+    kind: Literal["module", "function", "class"],
+    outer: frozenset[str],
+    skip: frozenset[int],
+) -> list[_Pending]:
+    """Record the module-level reads of one scope; return the scopes nested in it. `outer`
+    holds the names of enclosing function scopes, which hide module-level names."""
+    scan = _scan(nodes, kind == "function", skip)
+    here = outer if kind == "module" else outer | (scan.bound - scan.declared)
+    for load in scan.loads:
+        if load.id not in here:
+            uses.add(load, soft=False)
+    for annotation in scan.annotations:
+        names: Iterable[ast.AST] = [annotation] if isinstance(annotation, ast.Name) else ast.walk(annotation)
+        for node in names:
+            if isinstance(node, ast.Name) and node.id not in here:
+                uses.add(node, soft=uses.lazy)
+    # a class body's names are invisible to the functions inside it
+    inherited = outer if kind == "class" else here
+    return [_nested_scope(scope, inherited) for scope in scan.nested]
+
+
+def _nested_scope(node: ast.AST, outer: frozenset[str]) -> _Pending:
+    if isinstance(node, ast.ClassDef):
+        return list(node.body), "class", outer
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        args = node.args
+        params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+        inner = outer | {a.arg for a in params if a is not None}
+        return ([node.body] if isinstance(node, ast.Lambda) else list(node.body)), "function", inner
+    assert isinstance(node, _COMPREHENSIONS)
+    first = node.generators[0]  # its iterable runs in the enclosing scope: see `_push_header`
+    parts = [n for n in ast.iter_child_nodes(node) if n is not first]
+    parts += [n for n in ast.iter_child_nodes(first) if n is not first.iter]
+    return parts, "function", outer
+
+
+def _runs_code(value: ast.expr) -> bool:
+    """Whether evaluating `value` calls something (a lambda's body only runs when called)."""
+    stack: list[ast.AST] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)):
+            return True
+        if isinstance(node, ast.Lambda):
+            stack.extend(d for d in node.args.defaults + node.args.kw_defaults if d is not None)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+# --- the closure of one step -----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Item:
+    """A piece of the script: a module's statement (or one name of an import statement)."""
+
+    mod: _Mod
+    index: int
+    sub: int = 0
+    text: str = ""  # empty for an import whose target module's code is shipped instead
+    needs: _Mod | None = None  # a project module whose items come first, as `import` runs it first
+    strip: tuple[ast.expr, ...] | None = None  # cut from the source, minus these decorators
+    definition: bool = False  # a def or class: set apart by blank lines
+
+    def source(self) -> str:
+        # cut only when rendering: `flowc lint` ships for the diagnostics and never needs text
+        return self.text if self.strip is None else _statement_text(self.mod, self.index, self.strip)
+
+
+@dataclass(slots=True)
+class _Site:
+    """Where a name is used: diagnostics point there."""
+
+    mod: _Mod
+    node: ast.AST
+
+
+@dataclass(slots=True)
+class _Bound:
+    """What a name of the script's single namespace is bound to."""
+
+    identity: object  # a statement's text, or (path, statement indexes) of a definition
+    origin: str  # the module it comes from, for messages
+    text: Callable[[], str] | None = None  # a definition's text, compared only on a clash
+
+
+@dataclass
+class _Closure:
+    step: ir.Step
+    items: dict[tuple[str, int, int], _Item] = field(default_factory=dict)
+    names: dict[str, _Bound] = field(default_factory=dict)
+    seen: set[tuple[str, str]] = field(default_factory=set)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    lazy_annotations: bool = False
+
+    def add(self, item: _Item) -> None:
+        self.items.setdefault((item.mod.module.path, item.index, item.sub), item)
+        self.lazy_annotations |= item.mod.lazy_annotations
+
+    def report(self, code: str, site: _Site, **fields: object) -> None:
+        self.diagnostics.append(diagnostic(code, site.mod.span(site.node), **fields))
+
+    def claim(self, name: str, bound: _Bound, site: _Site) -> None:
+        """Bind `name` in the script's one namespace; two different bindings clash (FC405).
+        Identical definitions from two modules bind the same thing: not a clash."""
+        known = self.names.setdefault(name, bound)
+        if known.identity == bound.identity:
+            return
+        if known.text is not None and bound.text is not None and known.text() == bound.text():
+            return
+        self.report(
+            "FC405", site, step=self.step.function, name=name, first=known.origin, second=bound.origin
+        )
+
+
+class _Shipper:
+    """Reads each module once and ships steps of one program."""
+
+    def __init__(self, program: ir.Program, sources: Mapping[str, str]) -> None:
+        self.project = Project.for_file(_anchor(program))
+        self.sources = sources
+        self._mods: dict[Path, _Mod | None] = {}
+        # resolving paths is slow, and a step's own module is asked for once per step
+        self._by_display: dict[str, _Mod | None] = {}
+        self._found: dict[tuple[str, str, int], Path | None] = {}
+
+    # reading
+
+    def module(self, path: Path | str, display: str, name: str | None = None) -> _Mod | None:
+        if display not in self._by_display:
+            key = Path(path).resolve()
+            if key not in self._mods:
+                self._mods[key] = self._read(key, display, name or self.project.module_name(key))
+            self._by_display[display] = self._mods[key]
+        return self._by_display[display]
+
+    def _read(self, path: Path, display: str, name: str) -> _Mod | None:
+        text = self.sources.get(display)
+        try:
+            if text is None:
+                text = path.read_bytes().decode("utf-8-sig")
+            tree = ast.parse(text, filename=display)
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
+            return None  # the loader reports unreadable modules it needs; shipping keeps the import
+        return _index(Module(name, display, text, tree))
+
+    def find(self, importer: _Mod, dotted: str, level: int) -> Path | None:
+        key = (importer.module.path if level else "", dotted, level)
+        if key not in self._found:
+            self._found[key] = self.project.find(dotted, level, importer.module)
+        return self._found[key]
+
+    # shipping
+
+    def script(self, step: ir.Step) -> Script:
+        closure = self.closure(step)
+        diagnostics = tuple(sort_diagnostics(closure.diagnostics))
+        mod = self.module(step.path, step.path, step.module)
+        if mod is None:
+            return Script(step.key, "", diagnostics)
+        return Script(step.key, _render(step, mod, closure), diagnostics)
+
+    def closure(self, step: ir.Step) -> _Closure:
+        closure = _Closure(step)
+        mod = self.module(step.path, step.path, step.module)
+        if mod is None:
+            closure.diagnostics.append(
+                diagnostic("FC002", Span.file(step.path), detail="cannot read the module")
+            )
+            return closure
+        defs = [b for b in mod.bindings.get(step.function, []) if b.kind == "def"]
+        if defs:  # the last `def` is the function Python would call
+            fn = defs[-1]
+            closure.seen.add((mod.module.path, step.function))
+            finder = _Finder(self, closure)
+            finder.definition(mod, step.function, [fn], _Site(mod, fn.stmt))
+            finder.run()
+        return closure
+
+
+def _anchor(program: ir.Program) -> Path:
+    """The file whose project (search roots) the loader used: the compiled flow's file."""
+    if program.entry is not None:
+        return Path(program.flow(program.entry).path)
+    return Path(program.flows[0].path if program.flows else program.steps[0].path)
+
+
+class _Finder:
+    """Follows names from a step through its module and the project modules it imports."""
+
+    def __init__(self, shipper: _Shipper, closure: _Closure) -> None:
+        self.shipper = shipper
+        self.closure = closure
+        self.step = closure.step.function
+        self._pending: list[tuple[_Mod, str, _Site, bool]] = []
+
+    def run(self) -> None:
+        """Follow every name needed, depth first and in source order (a stack, not recursion:
+        helpers may call helpers arbitrarily deep)."""
+        while self._pending:
+            self._resolve(*self._pending.pop())
+
+    def need(self, mod: _Mod, name: str, site: _Site, soft: bool = False) -> None:
+        self._pending.append((mod, name, site, soft))
+
+    def _resolve(self, mod: _Mod, name: str, site: _Site, soft: bool) -> None:
+        key = (mod.module.path, name)
+        if key in self.closure.seen:
+            return
+        self.closure.seen.add(key)
+        bindings = mod.bindings.get(name)
+        if not bindings:
+            self._unbound(mod, name, site, soft)
+            return
+        chosen = _chosen(bindings)
+        if chosen is None:
+            if not soft:
+                self.closure.report("FC402", site, step=self.step, name=name)
+            return
+        kind = chosen[0].kind
+        if kind in _DEFINITIONS:
+            self.definition(mod, name, chosen, site)
+        elif kind == "import":
+            for binding in chosen:
+                self._import(mod, name, binding, site)
+        else:
+            self._from(mod, name, chosen[0], site, soft)
+
+    def _unbound(self, mod: _Mod, name: str, site: _Site, soft: bool) -> None:
+        if name in _BUILTINS:
+            self.closure.claim(name, _Bound(f"builtins.{name}", "builtins"), site)
+        elif mod.stars:
+            self._star(mod, name, site, soft)
+        elif not soft:
+            self.closure.report("FC404", site, step=self.step, name=name)
+
+    def definition(self, mod: _Mod, name: str, chosen: list[_Binding], site: _Site) -> None:
+        strips = [
+            tuple(d for d in getattr(b.stmt, "decorator_list", []) if mod.is_flowc_decorator(d))
+            for b in chosen
+        ]
+        items = [
+            _Item(mod, b.index, strip=strip, definition=b.kind != "assign")
+            for b, strip in zip(chosen, strips, strict=True)
+        ]
+        bound = _Bound((mod.module.path, tuple(b.index for b in chosen)), mod.name, lambda: _texts(items))
+        for bound_name in _names_bound_by(chosen[-1].stmt):
+            self.closure.claim(bound_name, bound, site)
+        needed: list[tuple[ast.Name, bool]] = []
+        for binding, strip, item in zip(chosen, strips, items, strict=True):
+            self.closure.add(item)
+            value = getattr(binding.stmt, "value", None)
+            if binding.kind == "assign" and isinstance(value, ast.expr) and _runs_code(value):
+                self.closure.report("FC401", site, step=self.step, name=name, expr=_short(value))
+            needed += _uses(binding.stmt, mod.lazy_annotations, strip).items()
+        for node, soft in reversed(needed):  # popped first to last
+            self.need(mod, node.id, _Site(mod, node), soft)
+
+    def _import(self, mod: _Mod, name: str, binding: _Binding, site: _Site) -> None:
+        alias = binding.alias
+        assert alias is not None
+        if alias.name == "flowc":
+            text = f"{name} = _flowc_namespace"
+        else:
+            text = f"import {alias.name}" + (f" as {alias.asname}" if alias.asname else "")
+            if self.shipper.find(mod, alias.name, 0) is not None:
+                self.closure.report("FC403", site, step=self.step, name=alias.name, module=alias.name)
+        # `import os` and `import os.path` bind the same `os`
+        identity = text if alias.asname or alias.name == "flowc" else f"import {name}"
+        self._keep(mod, name, binding, text, site, identity)
+
+    def _keep(
+        self, mod: _Mod, name: str, binding: _Binding, text: str, site: _Site, identity: str = ""
+    ) -> None:
+        self.closure.add(_Item(mod, binding.index, binding.sub, text))
+        self.closure.claim(name, _Bound(identity or text, mod.name), site)
+
+    def _from(self, mod: _Mod, name: str, binding: _Binding, site: _Site, soft: bool) -> None:
+        stmt, alias = binding.stmt, binding.alias
+        assert isinstance(stmt, ast.ImportFrom)
+        assert alias is not None
+        source = "." * stmt.level + (stmt.module or "")
+        if source == "flowc":
+            self._flowc(mod, name, binding, site)
+            return
+        text = f"from {source} import {alias.name}" + (f" as {name}" if name != alias.name else "")
+        path = self.shipper.find(mod, stmt.module or "", stmt.level)
+        target = self.shipper.module(path, display_path(path)) if path is not None else None
+        if target is None:  # outside the project, or a project module flowc can't resolve or read
+            if stmt.level or path is not None:
+                self.closure.report("FC403", site, step=self.step, name=source, module=source)
+            self._keep(mod, name, binding, text, site)
+        elif alias.name in target.bindings or target.stars:
+            self._inline(mod, name, binding, target, site, soft)
+        elif self._submodule(target, alias.name):
+            self.closure.report(
+                "FC403", site, step=self.step, name=f"{source}.{alias.name}", module=f"{source}.{alias.name}"
+            )
+            self._keep(mod, name, binding, text, site)
+        elif not soft:
+            self.closure.report("FC404", site, step=self.step, name=name)
+
+    def _inline(self, mod: _Mod, name: str, binding: _Binding, target: _Mod, site: _Site, soft: bool) -> None:
+        """`from pkg.helpers import clean [as c]`: ship `clean` from pkg.helpers, then `c = clean`."""
+        assert binding.alias is not None
+        self.need(target, binding.alias.name, site, soft)
+        alias_line = f"{name} = {binding.alias.name}" if name != binding.alias.name else ""
+        self.closure.add(_Item(mod, binding.index, binding.sub, alias_line, needs=target))
+        if alias_line:
+            self.closure.claim(name, _Bound(alias_line, mod.name), site)
+
+    def _submodule(self, package: _Mod, name: str) -> bool:
+        return package.module.path.endswith("__init__.py") and self.shipper.find(package, name, 1) is not None
+
+    def _flowc(self, mod: _Mod, name: str, binding: _Binding, site: _Site) -> None:
+        assert binding.alias is not None
+        shim = _SHIMS.get(binding.alias.name)
+        if shim is None:
+            self.closure.report("FC404", site, step=self.step, name=name)
+            return
+        self._keep(mod, name, binding, f"{name} = {shim}", site)
+
+    def _star(self, mod: _Mod, name: str, site: _Site, soft: bool) -> None:
+        """A name that only a `from x import *` can bind."""
+        for index, stmt in mod.stars:
+            if stmt.level == 0 and stmt.module == "flowc":
+                if name in _SHIMS:  # one item per name the star binds
+                    self.closure.add(
+                        _Item(mod, index, 1 + list(_SHIMS).index(name), f"{name} = {_SHIMS[name]}")
+                    )
+                    return
+                continue
+            path = self.shipper.find(mod, stmt.module or "", stmt.level)
+            target = self.shipper.module(path, display_path(path)) if path is not None else None
+            if target is None:  # outside the project: it may well define the name
+                self.closure.add(_Item(mod, index, 0, f"from {'.' * stmt.level}{stmt.module or ''} import *"))
+                return
+            if name in target.bindings:
+                self.need(target, name, site, soft)
+                self.closure.add(_Item(mod, index, 0, "", needs=target))
+                return
+        if not soft:
+            self.closure.report("FC404", site, step=self.step, name=name)
+
+
+def _texts(items: list[_Item]) -> str:
+    return "\n".join(i.source() for i in items)
+
+
+def _names_bound_by(stmt: ast.stmt) -> list[str]:
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [stmt.name]
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+    return [n.id for tgt in targets if tgt is not None for n in ast.walk(tgt) if isinstance(n, ast.Name)]
+
+
+def _short(node: ast.expr, limit: int = 60) -> str:
+    try:
+        text = " ".join(ast.unparse(node).split())
+    except RecursionError:  # `ast.unparse` recurses; an absurdly nested expression is just "…"
+        return "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- source text ------------------------------------------------------------------------------
+
+
+def _statement_text(mod: _Mod, index: int, strip: tuple[ast.expr, ...]) -> str:
+    """A top-level statement as written (comments kept), without the decorators in `strip`."""
+    body = mod.module.tree.body
+    stmt = body[index]
+    first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", []))])
+    last = stmt.end_lineno or stmt.lineno
+    shares = (index > 0 and (body[index - 1].end_lineno or 0) >= first) or (
+        index + 1 < len(body) and body[index + 1].lineno <= last
+    )
+    if shares:  # `a = 1; b = 2`: cut by columns
+        return _segment(mod.lines, stmt)
+    dropped = {n for d in strip for n in range(d.lineno, (d.end_lineno or d.lineno) + 1)}
+    return "\n".join(mod.lines[n - 1] for n in range(first, last + 1) if n not in dropped)
+
+
+def _segment(lines: list[str], node: ast.stmt) -> str:
+    """The exact text of `node`; ast columns count UTF-8 bytes."""
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+    start, end = node.col_offset, node.end_col_offset or 0
+    if first == last:
+        return lines[first].encode()[start:end].decode()
+    middle = lines[first + 1 : last]
+    return "\n".join([lines[first].encode()[start:].decode(), *middle, lines[last].encode()[:end].decode()])
+
+
+def _render(step: ir.Step, mod: _Mod, closure: _Closure) -> str:
+    parts = [f"# flowc step script: {step.module}.{step.function}\n"]
+    if closure.lazy_annotations:
+        parts.append("from __future__ import annotations\n")
+    parts.append("\n" + PRELUDE)
+    if step.options.packages:
+        parts.append(f"\n_flowc_PACKAGES = {list(step.options.packages)!r}\n{INSTALL}")
+    parts.append("\n\n# --- the step and what it uses, in source order ---\n")
+    parts.append(_join(_ordered(mod, closure)))
+    parts.append(_runner(step, mod))
+    return "".join(parts)
+
+
+def _ordered(mod: _Mod, closure: _Closure) -> list[_Item]:
+    """Items module by module in source order; an imported project module's items go where it
+    is first imported, as Python would run that module there."""
+    by_module: dict[str, list[_Item]] = {}
+    for item in closure.items.values():
+        by_module.setdefault(item.mod.module.path, []).append(item)
+    started: set[str] = set()
+    out: list[_Item] = []
+
+    def emit(current: _Mod) -> None:
+        started.add(current.module.path)
+        for item in sorted(by_module.get(current.module.path, []), key=lambda i: (i.index, i.sub)):
+            if item.needs is not None and item.needs.module.path not in started:
+                emit(item.needs)
+            out.append(item)
+
+    emit(mod)
+    for path in sorted(by_module.keys() - started):  # not reached by an import: keep, never drop
+        emit(by_module[path][0].mod)
+    return out
+
+
+def _join(items: list[_Item]) -> str:
+    """Statements one per line, definitions set apart by two blank lines, each text once."""
+    out: list[str] = []
+    seen: set[str] = set()
+    previous: _Item | None = None
+    for item in items:
+        text = item.source()
+        if not text or text in seen:
+            continue
+        seen.add(text)
+        if previous is not None:
+            out.append(_separator(previous, item))
+        out.append(text)
+        previous = item
+    return "".join(out) + "\n" if out else ""
+
+
+def _separator(previous: _Item, item: _Item) -> str:
+    if item.definition or previous.definition:
+        return "\n\n\n"
+    return "\n\n" if _is_import(previous) != _is_import(item) else "\n"
+
+
+def _is_import(item: _Item) -> bool:
+    return isinstance(item.mod.module.tree.body[item.index], (ast.Import, ast.ImportFrom))
+
+
+def _runner(step: ir.Step, mod: _Mod) -> str:
+    """The spec of the step's interface, as literals, and the call."""
+    required = _required(mod, step)
+    inputs = [f"    ({p.name!r}, {type_descriptor(p.type)!r}, {p.name in required}),\n" for p in step.params]
+    outputs = [f"    ({o.name!r}, {type_descriptor(o.type)!r}),\n" for o in step.outputs]
+    fields = isinstance(step.returns, t.NamedTupleT)
+    return (
+        "\n\n# --- flowc runner ---\n"
+        + _list_literal("_flowc_INPUTS", inputs)
+        + _list_literal("_flowc_OUTPUTS", outputs)
+        + f'\nif __name__ == "__main__":\n    _flowc_run({step.function}, _flowc_INPUTS, _flowc_OUTPUTS, {fields})\n'
+    )
+
+
+def _list_literal(name: str, rows: list[str]) -> str:
+    return f"{name} = [\n{''.join(rows)}]\n" if rows else f"{name} = []\n"
+
+
+def _required(mod: _Mod, step: ir.Step) -> frozenset[str]:
+    """Parameters without a Python default (from the source: the IR drops defaults it can't fold)."""
+    defs = [b.stmt for b in mod.bindings.get(step.function, []) if b.kind == "def"]
+    if not defs or not isinstance(defs[-1], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return frozenset(p.name for p in step.params)
+    args = defs[-1].args
+    positional = [*args.posonlyargs, *args.args]
+    without = positional[: len(positional) - len(args.defaults)]
+    keyword = [a for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is None]
+    return frozenset(a.arg for a in [*without, *keyword])

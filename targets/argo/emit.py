@@ -1,0 +1,871 @@
+"""IR (with Argo names) → an Argo Workflow, WorkflowTemplate or CronWorkflow as plain data.
+
+One script template per step definition, reused by every task of it; one DAG template per
+flow and sub-flow, and one per `for` block or nested comprehension (a loop body Argo runs per
+item). A comprehension over one task is that task with `withItems`/`withParam`; its outputs are
+aggregated by Argo into a JSON list for the fan-in. Branch conditions become `when`
+expressions when they compare numbers; other conditions (strings, `in`, `None` …) are
+evaluated by a small Python task, so no run-time value is ever spliced into an expression.
+Values reach step code through environment variables (see `compiler.shipping`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flowc.compiler import ir
+from flowc.compiler import types as t
+from flowc.compiler.diagnostics import Diagnostic, Span
+from flowc.compiler.rules import diagnostic
+from flowc.compiler.shipping import INPUTS_DIR, OUTPUTS_DIR, encode_value, is_str_like
+from flowc.targets import CompileOptions
+
+TARGET = "Argo"
+STATUS = "{{workflow.status}}"
+_RETRY_POLICY = {
+    "always": "Always",
+    "failure": "OnFailure",
+    "error": "OnError",
+    "transient": "OnTransientError",
+}
+
+
+class Unsupported(Exception):
+    """A construct Argo cannot express: becomes FC501 at `span`."""
+
+    def __init__(self, span: Span, what: str, hint: str) -> None:
+        super().__init__(what)
+        self.span, self.what, self.hint = span, what, hint
+
+
+def go_duration(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "") + (f"{secs}s" if secs else "")
+    return text or "0s"
+
+
+# --- scopes: how a value is written inside one DAG template ------------------------------
+
+
+@dataclass
+class Scope:
+    """One DAG template being built: its tasks, and the outside values it takes as inputs."""
+
+    flow: ir.Flow
+    loops: dict[str, ir.Loop]
+    parent: Scope | None = None
+    loop: ir.Loop | None = None  # the loop whose body this DAG is
+    direct_item: str | None = None  # loop whose `{{item}}` a direct-loop task may use
+    local: set[str] = field(default_factory=set)  # task and loop ids emitted in this DAG
+    inputs: dict[str, tuple[ir.Value, bool]] = field(default_factory=dict)  # name → (outer value, artifact?)
+
+    def input_ref(self, name: str, value: ir.Value, artifact: bool) -> str:
+        self.inputs.setdefault(name, (value, artifact))
+        return f"{{{{inputs.{'artifacts' if artifact else 'parameters'}.{name}}}}}"
+
+
+@dataclass
+class Emitter:
+    program: ir.Program
+    options: CompileOptions
+    scripts: dict[str, str]  # step key → shipped source
+    templates: list[dict[str, Any]] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _emitted: set[str] = field(default_factory=set)
+    _volumes: dict[str, str] = field(default_factory=dict)  # claim → volume name
+    _pending_inputs: dict[str, dict[str, tuple[ir.Value, bool]]] = field(default_factory=dict)
+
+    # --- documents ---------------------------------------------------------------------
+
+    def document(self) -> dict[str, Any]:
+        flow = self.program.flow(self.program.entry or self.program.flows[0].key)
+        self._flow_template(flow)
+        spec = self._spec(flow)
+        kind = self._kind(flow)
+        metadata = self._metadata(flow, kind)
+        if kind == "CronWorkflow":
+            assert flow.options.schedule is not None
+            return {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": kind,
+                "metadata": metadata,
+                "spec": self._cron_spec(flow.options.schedule, spec),
+            }
+        return {"apiVersion": "argoproj.io/v1alpha1", "kind": kind, "metadata": metadata, "spec": spec}
+
+    def _kind(self, flow: ir.Flow) -> str:
+        if flow.options.schedule is not None:
+            return "CronWorkflow"
+        return "WorkflowTemplate" if self.options.argo_kind == "template" else "Workflow"
+
+    def _metadata(self, flow: ir.Flow, kind: str) -> dict[str, Any]:
+        meta: dict[str, Any] = (
+            {"generateName": f"{flow.name}-"} if kind == "Workflow" else {"name": flow.name}
+        )
+        if flow.options.namespace:
+            meta["namespace"] = flow.options.namespace
+        if flow.options.labels:
+            meta["labels"] = dict(flow.options.labels)
+        annotations = dict(flow.options.annotations)
+        if flow.description:
+            annotations["workflows.argoproj.io/description"] = flow.description
+        annotations.update(self.options.stamp)
+        if annotations:
+            meta["annotations"] = annotations
+        return meta
+
+    def _cron_spec(self, schedule: ir.Schedule, spec: dict[str, Any]) -> dict[str, Any]:
+        cron: dict[str, Any] = (
+            {"schedules": [schedule.cron]} if self.options.argo_version >= 4 else {"schedule": schedule.cron}
+        )
+        if schedule.timezone:
+            cron["timezone"] = schedule.timezone
+        cron["workflowSpec"] = spec
+        return cron
+
+    def _spec(self, flow: ir.Flow) -> dict[str, Any]:
+        spec: dict[str, Any] = {"entrypoint": flow.name}
+        params = [self._argument(p) for p in flow.params if not t.is_artifact(p.type)]
+        artifacts = [{"name": p.name} for p in flow.params if t.is_artifact(p.type)]
+        arguments = {k: v for k, v in (("parameters", params), ("artifacts", artifacts)) if v}
+        if arguments:
+            spec["arguments"] = arguments
+        opts = flow.options
+        if flow.on_exit is not None:
+            spec["onExit"] = self._exit_template(flow, flow.on_exit)
+        if opts.max_parallel:
+            spec["parallelism"] = opts.max_parallel
+        if opts.timeout_seconds:
+            spec["activeDeadlineSeconds"] = opts.timeout_seconds
+        if opts.service_account:
+            spec["serviceAccountName"] = opts.service_account
+        if opts.ttl_seconds:
+            spec["ttlStrategy"] = {"secondsAfterCompletion": opts.ttl_seconds}
+        if self._volumes:
+            spec["volumes"] = [
+                {"name": name, "persistentVolumeClaim": {"claimName": claim}}
+                for claim, name in sorted(self._volumes.items())
+            ]
+        spec["templates"] = self.templates
+        return spec
+
+    def _argument(self, p: ir.Param) -> dict[str, Any]:
+        arg: dict[str, Any] = {"name": p.name}
+        if p.default is not None:
+            arg["value"] = self._literal_text(p.default, p.type)
+        return arg
+
+    def _literal_text(self, const: ir.Const, typ: t.Type) -> str:
+        text = encode_value(const.value, typ)
+        if "{{" in text:
+            raise Unsupported(
+                const.span,
+                "a literal containing `{{` (Argo would read it as a template tag)",
+                "pass it as a flow parameter instead",
+            )
+        return text
+
+    # --- flows and DAGs ----------------------------------------------------------------
+
+    def _flow_template(self, flow: ir.Flow) -> str:
+        if flow.name in self._emitted:
+            return flow.name
+        self._emitted.add(flow.name)
+        scope = Scope(flow, {n.id: n for n, _ in ir.walk(flow.body) if isinstance(n, ir.Loop)})
+        index = len(self.templates)
+        self.templates.append({})  # reserve the slot: the flow's DAG comes before its parts
+        tasks = self._dag_tasks(scope, flow.body)
+        inputs = self._flow_inputs(flow)
+        template: dict[str, Any] = {"name": flow.name}
+        if inputs:
+            template["inputs"] = inputs
+        outputs = self._flow_outputs(scope, flow)
+        if outputs:
+            template["outputs"] = outputs
+        template["dag"] = {"tasks": tasks}
+        self.templates[index] = template
+        return flow.name
+
+    def _flow_inputs(self, flow: ir.Flow) -> dict[str, Any]:
+        params, artifacts = [], []
+        for p in flow.params:
+            if t.is_artifact(p.type):
+                artifacts.append({"name": p.name})
+                continue
+            entry: dict[str, Any] = {"name": p.name}
+            if p.default is not None:
+                entry["default"] = self._literal_text(p.default, p.type)
+            params.append(entry)
+        return {k: v for k, v in (("parameters", params), ("artifacts", artifacts)) if v}
+
+    def _flow_outputs(self, scope: Scope, flow: ir.Flow) -> dict[str, Any]:
+        params, artifacts = [], []
+        for out, value in zip(flow.outputs, flow.results, strict=True):
+            if t.is_artifact(out.type):
+                artifacts.append({"name": out.name, "from": self._ref(scope, value, artifact=True)})
+            else:
+                params.append({"name": out.name, "valueFrom": {"parameter": self._ref(scope, value)}})
+        return {k: v for k, v in (("parameters", params), ("artifacts", artifacts)) if v}
+
+    def _dag_tasks(self, scope: Scope, body: tuple[ir.Node, ...]) -> list[dict[str, Any]]:
+        tasks: list[dict[str, Any]] = []
+        for node, conds in _units(body):
+            scope.local.add(node.id)
+            when, cond_deps = self._when(scope, conds)
+            if isinstance(node, ir.Branch):
+                if not self._inline(scope, node):
+                    self._condition_task(scope, node, tasks, when, cond_deps)
+                continue
+            task = self._task(scope, node) if isinstance(node, ir.Task) else self._loop_task(scope, node)
+            deps = self._depends(scope, node, cond_deps)
+            if deps:
+                task["depends"] = " && ".join(deps)
+            if when:
+                task["when"] = when
+            tasks.append(_ordered(task))
+        return tasks
+
+    # --- tasks ---------------------------------------------------------------------------
+
+    def _task(self, scope: Scope, task: ir.Task, loop: ir.Loop | None = None) -> dict[str, Any]:
+        if task.kind == "step":
+            step = self.program.step(task.callee)
+            template = self._step_template(step)
+            params = step.params
+        else:
+            sub = self.program.flow(task.callee)
+            template = self._flow_template(sub)
+            params = sub.params
+        entry: dict[str, Any] = {"name": task.id, "template": template}
+        if loop is not None:
+            entry.update(self._loop_source(scope, loop))
+        arguments = self._arguments(scope, task, params)
+        if arguments:
+            entry["arguments"] = arguments
+        return entry
+
+    def _arguments(self, scope: Scope, task: ir.Task, params: tuple[ir.Param, ...]) -> dict[str, Any]:
+        values = {a.param: a.value for a in task.args}
+        plist, alist = [], []
+        for p in params:
+            if isinstance(p.type, t.RunStatusT):
+                plist.append({"name": p.name, "value": STATUS})
+            elif p.name not in values:
+                continue
+            elif t.is_artifact(p.type):
+                alist.append({"name": p.name, "from": self._ref(scope, values[p.name], artifact=True)})
+            else:
+                plist.append({"name": p.name, "value": self._param_text(scope, values[p.name], p.type)})
+        return {k: v for k, v in (("parameters", plist), ("artifacts", alist)) if v}
+
+    def _param_text(self, scope: Scope, value: ir.Value, typ: t.Type) -> str:
+        if isinstance(value, ir.Const):
+            return self._literal_text(value, typ)
+        if isinstance(value, ir.FString):
+            return "".join(self._fstring_part(scope, p) for p in value.parts)
+        return self._ref(scope, value)
+
+    def _fstring_part(self, scope: Scope, part: str | ir.Value) -> str:
+        if isinstance(part, str):
+            if "{{" in part:
+                raise Unsupported(
+                    scope.flow.span, "f-string text containing `{{`", "pass it as a flow parameter"
+                )
+            return part
+        if not self._formats_like_python(scope, part):
+            raise Unsupported(
+                part.span,
+                "an f-string over a bool or optional value (Argo writes `true`/`null` "
+                "where Python writes `True`/`None`)",
+                "format the text inside a step",
+            )
+        return self._ref(scope, part)
+
+    def _formats_like_python(self, scope: Scope, value: ir.Value) -> bool:
+        typ = self._type_of(scope, value)
+        return (
+            is_str_like(typ)
+            or (isinstance(typ, t.Scalar) and typ.name in ("int", "float"))
+            or (
+                isinstance(typ, t.LiteralT)
+                and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in typ.values)
+            )
+        )
+
+    # --- values ------------------------------------------------------------------------
+
+    def _ref(self, scope: Scope, value: ir.Value, artifact: bool = False) -> str:
+        """How `value` is written in `scope`'s DAG, adding DAG inputs for outside values."""
+        kind = "artifacts" if artifact else "parameters"
+        if isinstance(value, ir.ParamRef):
+            if scope.parent is None:
+                return f"{{{{inputs.{kind}.{value.name}}}}}"
+            return scope.input_ref(value.name, value, artifact)
+        if isinstance(value, ir.TaskOutput):
+            if value.task in scope.local:
+                return f"{{{{tasks.{value.task}.outputs.{kind}.{value.field or 'output'}}}}}"
+            return scope.input_ref(f"{value.task}__{value.field or 'output'}", value, artifact)
+        if isinstance(value, ir.LoopItem):
+            return self._item_ref(scope, value)
+        if isinstance(value, ir.Collected):
+            return self._collected_ref(scope, value, artifact)
+        if isinstance(value, ir.Const):
+            raise Unsupported(value.span, "a literal here", "bind it as a flow parameter")
+        raise Unsupported(value.span, "an f-string here", "build the text in a step")
+
+    def _item_ref(self, scope: Scope, item: ir.LoopItem) -> str:
+        if len(item.keys) > 1 or any(not k.replace("_", "").replace("-", "").isalnum() for k in item.keys):
+            raise Unsupported(
+                item.span,
+                "nested or non-identifier keys of a loop item",
+                "index one level with identifier keys, or pass the item to a step",
+            )
+        suffix = f".{item.keys[0]}" if item.keys else ""
+        if scope.direct_item == item.loop:
+            return f"{{{{item{suffix}}}}}"
+        if scope.loop is not None and scope.loop.id == item.loop and scope.parent is not None:
+            name = "item" + "".join(f"__{k}" for k in item.keys)
+            scope.inputs.setdefault(name, (item, False))
+            return f"{{{{inputs.parameters.{name}}}}}"
+        name = f"{item.loop}__item" + "".join(f"__{k}" for k in item.keys)
+        return scope.input_ref(name, item, False)
+
+    def _collected_ref(self, scope: Scope, value: ir.Collected, artifact: bool) -> str:
+        if artifact:
+            raise Unsupported(
+                value.span,
+                "collecting artifacts from a fan-out",
+                "collect the paths' contents as values, or write one artifact per item",
+            )
+        if value.loop not in scope.local:
+            return scope.input_ref(f"{value.loop}__{_collected_name(value)}", value, False)
+        loop = scope.loops[value.loop]
+        if _is_direct(loop):
+            inner = value.value
+            assert isinstance(inner, ir.TaskOutput)
+            return f"{{{{tasks.{inner.task}.outputs.parameters.{inner.field or 'output'}}}}}"
+        return f"{{{{tasks.{loop.id}.outputs.parameters.{_collected_name(value)}}}}}"
+
+    def _type_of(self, scope: Scope, value: ir.Value) -> t.Type:
+        flow = scope.flow
+        if isinstance(value, ir.ParamRef):
+            p = flow.param(value.name)
+            return p.type if p else t.ANY
+        if isinstance(value, ir.TaskOutput):
+            task = next((x for x in flow.tasks() if x.id == value.task), None)
+            outputs = self.program.callee_outputs(task) if task else ()
+            name = value.field or "output"
+            return next((o.type for o in outputs if o.name == name), t.ANY)
+        if isinstance(value, ir.LoopItem):
+            loop = scope.loops.get(value.loop)
+            typ = loop.item_type if loop else t.ANY
+            for _ in value.keys:
+                typ = typ.value if isinstance(typ, t.DictT) else t.ANY
+            return typ
+        if isinstance(value, ir.Collected):
+            return t.ListT(self._type_of(scope, value.value))
+        if isinstance(value, ir.Const):
+            return t.type_of_literal(value.value)
+        return t.STR
+
+    # --- loops -------------------------------------------------------------------------
+
+    def _loop_source(self, scope: Scope, loop: ir.Loop) -> dict[str, Any]:
+        source = loop.source
+        if isinstance(source, ir.Const):
+            assert isinstance(source.value, list)
+            text = json.dumps(source.value, ensure_ascii=False)
+            if "{{" in text:
+                raise Unsupported(
+                    source.span, "loop items containing `{{`", "pass the list as a flow parameter"
+                )
+            return {"withItems": source.value}
+        return {"withParam": self._ref(scope, source)}
+
+    def _loop_task(self, scope: Scope, loop: ir.Loop) -> dict[str, Any]:
+        if _is_direct(loop):
+            task = loop.body[0]
+            assert isinstance(task, ir.Task)
+            inner = Scope(
+                scope.flow, scope.loops, scope.parent, scope.loop, loop.id, scope.local, scope.inputs
+            )
+            scope.local.add(task.id)
+            return self._task(inner, task, loop)
+        name = self._loop_template(scope, loop)
+        sub_inputs = self._pending_inputs.pop(name)
+        entry: dict[str, Any] = {"name": loop.id, "template": name}
+        entry.update(self._loop_source(scope, loop))
+        params, artifacts = [], []
+        for input_name, (value, artifact) in sub_inputs.items():
+            if input_name == "item" or input_name.startswith("item__"):
+                keys = input_name.split("__")[1:]
+                params.append({"name": input_name, "value": "{{item" + "".join(f".{k}" for k in keys) + "}}"})
+            elif artifact:
+                artifacts.append({"name": input_name, "from": self._ref(scope, value, artifact=True)})
+            else:
+                params.append({"name": input_name, "value": self._ref(scope, value)})
+        arguments = {k: v for k, v in (("parameters", params), ("artifacts", artifacts)) if v}
+        if arguments:
+            entry["arguments"] = arguments
+        return entry
+
+    def _loop_template(self, scope: Scope, loop: ir.Loop) -> str:
+        name = f"{scope.flow.name}-{loop.id}"
+        inner = Scope(scope.flow, scope.loops, scope, loop)
+        index = len(self.templates)
+        self.templates.append({})
+        tasks = self._dag_tasks(inner, loop.body)
+        template: dict[str, Any] = {"name": name}
+        params = [{"name": n} for n, (_, art) in inner.inputs.items() if not art]
+        artifacts = [{"name": n} for n, (_, art) in inner.inputs.items() if art]
+        inputs = {k: v for k, v in (("parameters", params), ("artifacts", artifacts)) if v}
+        if inputs:
+            template["inputs"] = inputs
+        exposed = self._exposed(scope.flow, loop)
+        if exposed:
+            template["outputs"] = {
+                "parameters": [
+                    {"name": _collected_name(c), "valueFrom": {"parameter": self._ref(inner, c.value)}}
+                    for c in exposed
+                ]
+            }
+        if loop.max_parallel:
+            template["parallelism"] = loop.max_parallel
+        template["dag"] = {"tasks": tasks}
+        self.templates[index] = template
+        self._pending_inputs[name] = inner.inputs
+        return name
+
+    def _exposed(self, flow: ir.Flow, loop: ir.Loop) -> list[ir.Collected]:
+        """Collected values of `loop` used anywhere in the flow: the loop DAG's outputs."""
+        found: dict[str, ir.Collected] = {}
+        for value in _all_values(flow):
+            for v in ir.value_refs(value):
+                if isinstance(v, ir.Collected) and v.loop == loop.id:
+                    found.setdefault(_collected_name(v), v)
+        return [found[k] for k in sorted(found)]
+
+    # --- conditions ---------------------------------------------------------------------
+
+    def _when(self, scope: Scope, conds: tuple[tuple[ir.Branch, int], ...]) -> tuple[str, set[str]]:
+        parts, deps = [], set()
+        for branch, index in conds:
+            expr, branch_deps = self._case_expr(scope, branch, index)
+            parts.append(expr)
+            deps |= branch_deps
+        return " && ".join(f"({p})" if len(parts) > 1 else p for p in parts), deps
+
+    def _inline(self, scope: Scope, branch: ir.Branch) -> bool:
+        """Numbers compare safely in a `when` expression; anything else goes to a condition task."""
+        return all(c.cond is None or self._numeric(scope, c.cond) for c in branch.cases)
+
+    def _case_expr(self, scope: Scope, branch: ir.Branch, index: int) -> tuple[str, set[str]]:
+        if self._inline(scope, branch):
+            exprs = [
+                f"!({self._cond_text(scope, c.cond)})" for c in branch.cases[:index] if c.cond is not None
+            ]
+            own = branch.cases[index].cond
+            if own is not None:
+                exprs.append(self._cond_text(scope, own))
+            deps = {
+                d
+                for c in branch.cases[: index + 1]
+                if c.cond is not None
+                for d in self._cond_deps(scope, c.cond)
+            }
+            return " && ".join(exprs) or "true", deps
+        cond_task = f"{branch.id}-cond"
+        return f"{{{{tasks.{cond_task}.outputs.parameters.case}}}} == {index}", {cond_task}
+
+    def _numeric(self, scope: Scope, cond: ir.Cond) -> bool:
+        if isinstance(cond, ir.Compare):
+            return cond.op in ("==", "!=", "<", "<=", ">", ">=") and all(
+                _is_number(self._type_of(scope, v)) for v in (cond.left, cond.right)
+            )
+        if isinstance(cond, ir.Truthy):
+            return self._type_of(scope, cond.value) == t.BOOL
+        if isinstance(cond, ir.Not):
+            return self._numeric(scope, cond.operand)
+        return all(self._numeric(scope, o) for o in cond.operands)
+
+    def _cond_text(self, scope: Scope, cond: ir.Cond) -> str:
+        if isinstance(cond, ir.Compare):
+            return f"{self._operand(scope, cond.left)} {cond.op} {self._operand(scope, cond.right)}"
+        if isinstance(cond, ir.Truthy):
+            return f"{self._operand(scope, cond.value)} == true"
+        if isinstance(cond, ir.Not):
+            return f"!({self._cond_text(scope, cond.operand)})"
+        joiner = " && " if cond.op == "and" else " || "
+        return joiner.join(f"({self._cond_text(scope, o)})" for o in cond.operands)
+
+    def _operand(self, scope: Scope, value: ir.Value) -> str:
+        if isinstance(value, ir.Const):
+            return json.dumps(value.value)
+        return self._ref(scope, value)
+
+    def _cond_deps(self, scope: Scope, cond: ir.Cond) -> set[str]:
+        return {self._producer(scope, v) for v in ir.cond_values(cond)} - {""}
+
+    def _condition_task(
+        self, scope: Scope, branch: ir.Branch, tasks: list[dict[str, Any]], when: str, outer_deps: set[str]
+    ) -> None:
+        """The task deciding `branch`; it runs under the conditions of the branches around it."""
+        name = f"{branch.id}-cond"
+        values = [
+            v
+            for c in branch.cases
+            if c.cond is not None
+            for v in ir.cond_values(c.cond)
+            if not isinstance(v, ir.Const)
+        ]
+        refs = {f"v{i}": v for i, v in enumerate(_unique(values))}
+        template = self._condition_template(scope, branch, refs)
+        entry: dict[str, Any] = {"name": name, "template": template}
+        params = [{"name": k, "value": self._ref(scope, v)} for k, v in refs.items()]
+        if params:
+            entry["arguments"] = {"parameters": params}
+        deps = sorted(({self._producer(scope, v) for v in refs.values()} | outer_deps) - {""})
+        if deps:
+            entry["depends"] = " && ".join(self._dependency(scope, d) for d in deps)
+        if when:
+            entry["when"] = when
+        scope.local.add(name)
+        tasks.append(_ordered(entry))
+
+    def _condition_template(self, scope: Scope, branch: ir.Branch, refs: dict[str, ir.Value]) -> str:
+        from flowc.targets.argo.conditions import condition_script
+
+        name = f"{scope.flow.name}-{branch.id}-cond"
+        if name not in self._emitted:
+            self._emitted.add(name)
+            types = {k: self._type_of(scope, v) for k, v in refs.items()}
+            source = condition_script(branch, refs, types)
+            self.templates.append(
+                {
+                    "name": name,
+                    "inputs": {"parameters": [{"name": k} for k in refs]} if refs else {},
+                    "outputs": {
+                        "parameters": [{"name": "case", "valueFrom": {"path": f"{OUTPUTS_DIR}/case"}}]
+                    },
+                    "script": {
+                        "image": self._image(None, scope.flow),
+                        "command": ["python3"],
+                        "env": [
+                            {"name": f"FLOWC_IN_{k}", "value": f"{{{{inputs.parameters.{k}}}}}"} for k in refs
+                        ],
+                        "source": source,
+                    },
+                }
+            )
+            if not refs:
+                del self.templates[-1]["inputs"]
+        return name
+
+    # --- dependencies ------------------------------------------------------------------
+
+    def _depends(self, scope: Scope, node: ir.Task | ir.Loop, cond_deps: set[str]) -> list[str]:
+        needed = set(cond_deps)
+        for value in _node_values(node):
+            needed.add(self._producer(scope, value))
+        tasks = (
+            [node]
+            if isinstance(node, ir.Task)
+            else [n for n, _ in ir.walk(node.body) if isinstance(n, ir.Task)]
+        )
+        for task in tasks:
+            for after in task.after:
+                needed.add(self._local_owner(scope, after))
+        needed -= {"", node.id}
+        return [self._dependency(scope, d) for d in sorted(needed)]
+
+    def _dependency(self, scope: Scope, task_id: str) -> str:
+        task = next((x for x in scope.flow.tasks() if x.id == task_id), None)
+        if (
+            task is not None
+            and task.kind == "step"
+            and self.program.step(task.callee).options.continue_on_failure
+        ):
+            return f"({task_id} || {task_id}.Failed || {task_id}.Errored)"
+        return task_id
+
+    def _producer(self, scope: Scope, value: ir.Value) -> str:
+        """The task or loop of this DAG a value waits for ("" when it comes from outside)."""
+        for v in ir.value_refs(value):
+            if isinstance(v, ir.TaskOutput):
+                return self._local_owner(scope, v.task)
+            if isinstance(v, ir.Collected):
+                return self._local_owner(scope, v.loop)
+        return ""
+
+    def _local_owner(self, scope: Scope, node_id: str) -> str:
+        """The node of this DAG that contains `node_id` (itself, or a loop around it)."""
+        if node_id in scope.local:
+            loop = scope.loops.get(node_id)
+            return loop.body[0].id if loop is not None and _is_direct(loop) else node_id
+        for loop_id in scope.local:
+            loop = scope.loops.get(loop_id)
+            if loop is not None and any(n.id == node_id for n, _ in ir.walk(loop.body)):
+                return loop.body[0].id if _is_direct(loop) else loop_id
+        return ""
+
+    # --- step templates ------------------------------------------------------------------
+
+    def _step_template(self, step: ir.Step) -> str:
+        if step.name in self._emitted:
+            return step.name
+        self._emitted.add(step.name)
+        flow = self.program.flow(self.program.entry or self.program.flows[0].key)
+        self.templates.append(self._script_template(step, flow))
+        return step.name
+
+    def _script_template(self, step: ir.Step, flow: ir.Flow) -> dict[str, Any]:
+        template: dict[str, Any] = {"name": step.name}
+        inputs = self._step_inputs(step)
+        if inputs:
+            template["inputs"] = inputs
+        outputs = self._step_outputs(step)
+        if outputs:
+            template["outputs"] = outputs
+        opts = step.options
+        if opts.node_selector or (opts.gpu_type and "/" not in opts.gpu_type):
+            template["nodeSelector"] = self._node_selector(step)
+        if opts.tolerations:
+            template["tolerations"] = [_toleration(x) for x in opts.tolerations]
+        retries = opts.retries or flow.options.retries
+        if retries is not None:
+            template["retryStrategy"] = _retry(retries)
+        timeout = opts.timeout_seconds or flow.options.timeout_seconds
+        if timeout:
+            template["activeDeadlineSeconds"] = timeout
+        if opts.cache:
+            template["memoize"] = self._memoize(step)
+        template["script"] = self._script(step, flow)
+        return template
+
+    def _step_inputs(self, step: ir.Step) -> dict[str, Any]:
+        params, artifacts = [], []
+        for p in step.params:
+            _check_artifact_shape(p.type, p.span, f"parameter `{p.name}`")
+            if t.is_artifact(p.type):
+                optional = {"optional": True} if isinstance(p.type, t.OptionalT) else {}
+                artifacts.append({"name": p.name, "path": f"{INPUTS_DIR}/{p.name}"} | optional)
+                continue
+            entry: dict[str, Any] = {"name": p.name}
+            if p.default is not None:
+                entry["default"] = self._literal_text(p.default, p.type)
+            params.append(entry)
+        return {k: v for k, v in (("parameters", params), ("artifacts", artifacts)) if v}
+
+    def _step_outputs(self, step: ir.Step) -> dict[str, Any]:
+        params, artifacts = [], []
+        for out in step.outputs:
+            _check_artifact_shape(out.type, step.span, f"output `{out.name}` of step `{step.function}`")
+            path = f"{OUTPUTS_DIR}/{out.name}"
+            if t.is_artifact(out.type):
+                artifacts.append({"name": out.name, "path": path})
+            else:
+                params.append({"name": out.name, "valueFrom": {"path": path}})
+        return {k: v for k, v in (("parameters", params), ("artifacts", artifacts)) if v}
+
+    def _script(self, step: ir.Step, flow: ir.Flow) -> dict[str, Any]:
+        opts = step.options
+        env: list[dict[str, Any]] = [
+            {"name": f"FLOWC_IN_{p.name}", "value": f"{{{{inputs.parameters.{p.name}}}}}"}
+            for p in step.params
+            if not t.is_artifact(p.type)
+        ]
+        env += [{"name": k, "value": v} for k, v in opts.env]
+        env += [
+            {"name": s.env, "valueFrom": {"secretKeyRef": {"name": s.secret, "key": s.key}}}
+            for s in opts.secrets
+        ]
+        script: dict[str, Any] = {"image": self._image(step, flow), "command": ["python3"]}
+        if env:
+            script["env"] = env
+        resources = _resources(step)
+        if resources:
+            script["resources"] = resources
+        if opts.volumes:
+            script["volumeMounts"] = [
+                {"name": self._volume(v.claim), "mountPath": v.mount_path} for v in opts.volumes
+            ]
+        script["source"] = self.scripts[step.key]
+        return script
+
+    def _image(self, step: ir.Step | None, flow: ir.Flow) -> str:
+        return (step.options.image if step else None) or flow.options.image or self.options.default_image
+
+    def _node_selector(self, step: ir.Step) -> dict[str, str]:
+        selector = dict(step.options.node_selector)
+        gpu_type = step.options.gpu_type
+        if gpu_type and "/" not in gpu_type:
+            selector.setdefault("cloud.google.com/gke-accelerator", gpu_type)
+        return selector
+
+    def _volume(self, claim: str) -> str:
+        if claim not in self._volumes:
+            name = f"pvc-{claim}".replace(".", "-")
+            if len(name) > 63:
+                name = f"pvc-{hashlib.sha256(claim.encode()).hexdigest()[:16]}"
+            self._volumes[claim] = name
+        return self._volumes[claim]
+
+    def _memoize(self, step: ir.Step) -> dict[str, Any]:
+        digest = hashlib.sha256(self.scripts[step.key].encode()).hexdigest()[:12]
+        key = f'"{digest}-" + sprig.sha256sum(toJson(inputs.parameters))'
+        if any(t.is_artifact(p.type) for p in step.params):
+            # Argo keys memoization on text only: artifact contents can't be part of the key,
+            # so cached results are reused only within one workflow run.
+            key += " + workflow.uid"
+        suffix = f"-{step.options.cache_version}" if step.options.cache_version else ""
+        cache_name = f"flowc-cache-{step.name}{suffix}".lower().replace("_", "-").replace(".", "-")[:253]
+        # maxAge "" keeps entries until the cache version changes (Argo skips the age check then)
+        return {"key": f"{{{{={key}}}}}", "maxAge": "", "cache": {"configMap": {"name": cache_name}}}
+
+    def _exit_template(self, flow: ir.Flow, handler: ir.ExitHandler) -> str:
+        step = self.program.step(handler.step)
+        template = self._step_template(step)
+        name = f"{flow.name}-on-exit"
+        task: dict[str, Any] = {"name": step.name, "template": template}
+        if handler.status_param:
+            task["arguments"] = {"parameters": [{"name": handler.status_param, "value": STATUS}]}
+        self.templates.append({"name": name, "dag": {"tasks": [task]}})
+        return name
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _units(
+    body: tuple[ir.Node, ...], conds: tuple[tuple[ir.Branch, int], ...] = ()
+) -> Iterator[tuple[ir.Node, tuple[tuple[ir.Branch, int], ...]]]:
+    """The tasks and loops of one DAG, branches flattened into conditions on their nodes."""
+    for node in body:
+        if isinstance(node, ir.Branch):
+            yield node, conds
+            for i, case in enumerate(node.cases):
+                yield from _units(case.body, (*conds, (node, i)))
+        else:
+            yield node, conds
+
+
+def _check_artifact_shape(typ: t.Type, span: Span, what: str) -> None:
+    """Argo passes artifacts one by one: a list or dict of them has no Argo form."""
+    if t.contains_artifact(typ) and not t.is_artifact(typ):
+        raise Unsupported(
+            span,
+            f"{what} of type {typ}: a collection of artifacts",
+            "pass artifacts one at a time, or values (text, JSON) in a list",
+        )
+
+
+def _is_direct(loop: ir.Loop) -> bool:
+    """A loop over exactly one task is that task with `withItems`/`withParam`."""
+    return len(loop.body) == 1 and isinstance(loop.body[0], ir.Task)
+
+
+def _collected_name(value: ir.Collected) -> str:
+    inner = value.value
+    if isinstance(inner, ir.TaskOutput):
+        return f"{inner.task}__{inner.field or 'output'}"
+    return f"{inner.loop}__{_collected_name(inner)}"
+
+
+def _node_values(node: ir.Task | ir.Loop) -> Iterator[ir.Value]:
+    if isinstance(node, ir.Task):
+        yield from (a.value for a in node.args)
+        return
+    yield node.source
+    for inner, _ctx in ir.walk(node.body):
+        if isinstance(inner, ir.Task):
+            yield from (a.value for a in inner.args)
+        elif isinstance(inner, ir.Loop):
+            yield inner.source
+        elif isinstance(inner, ir.Branch):
+            yield from (v for c in inner.cases if c.cond is not None for v in ir.cond_values(c.cond))
+
+
+def _all_values(flow: ir.Flow) -> Iterator[ir.Value]:
+    yield from flow.results
+    for node, _ctx in ir.walk(flow.body):
+        if isinstance(node, (ir.Task, ir.Loop)):
+            yield from _node_values(node) if isinstance(node, ir.Task) else (node.source,)
+        elif isinstance(node, ir.Branch):
+            yield from (v for c in node.cases if c.cond is not None for v in ir.cond_values(c.cond))
+
+
+def _unique(values: Sequence[ir.Value]) -> list[ir.Value]:
+    from flowc.targets.argo.conditions import value_key
+
+    seen: dict[str, ir.Value] = {}
+    for v in values:
+        seen.setdefault(value_key(v), v)
+    return list(seen.values())
+
+
+def _is_number(typ: t.Type) -> bool:
+    return (isinstance(typ, t.Scalar) and typ.name in ("int", "float", "bool")) or (
+        isinstance(typ, t.LiteralT) and all(isinstance(v, (int, bool)) for v in typ.values)
+    )
+
+
+def _retry(policy: ir.RetryPolicy) -> dict[str, Any]:
+    strategy: dict[str, Any] = {"limit": policy.limit, "retryPolicy": _RETRY_POLICY[policy.on]}
+    if policy.backoff_seconds is not None:
+        backoff: dict[str, Any] = {"duration": go_duration(policy.backoff_seconds)}
+        if policy.factor is not None:
+            backoff["factor"] = int(policy.factor) if policy.factor.is_integer() else str(policy.factor)
+        if policy.max_backoff_seconds is not None:
+            backoff["maxDuration"] = go_duration(policy.max_backoff_seconds)
+        strategy["backoff"] = backoff
+    return strategy
+
+
+def _resources(step: ir.Step) -> dict[str, Any]:
+    opts = step.options
+    requests = {k: v for k, v in (("cpu", opts.cpu), ("memory", opts.memory)) if v is not None}
+    limits: dict[str, Any] = {"memory": opts.memory} if opts.memory else {}
+    if opts.gpu:
+        resource = opts.gpu_type if opts.gpu_type and "/" in opts.gpu_type else "nvidia.com/gpu"
+        limits[resource] = str(opts.gpu)  # quantities are strings in the API
+    return {k: v for k, v in (("requests", requests), ("limits", limits)) if v}
+
+
+def _toleration(tol: ir.Toleration) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if tol.key is not None:
+        out["key"] = tol.key
+    out["operator"] = tol.operator
+    if tol.value is not None:
+        out["value"] = tol.value
+    if tol.effect is not None:
+        out["effect"] = tol.effect
+    if tol.toleration_seconds is not None:
+        out["tolerationSeconds"] = tol.toleration_seconds
+    return out
+
+
+_TASK_ORDER = ("name", "template", "depends", "when", "withItems", "withParam", "arguments")
+
+
+def _ordered(task: dict[str, Any]) -> dict[str, Any]:
+    """Task keys in the order people read them."""
+    return {k: task[k] for k in _TASK_ORDER if k in task} | {
+        k: v for k, v in task.items() if k not in _TASK_ORDER
+    }
+
+
+def emit(
+    program: ir.Program, options: CompileOptions, scripts: dict[str, str]
+) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    emitter = Emitter(program, options, scripts)
+    try:
+        document = emitter.document()
+    except Unsupported as exc:
+        return None, [diagnostic("FC501", exc.span, target=TARGET, what=exc.what, hint=exc.hint)]
+    return document, emitter.diagnostics

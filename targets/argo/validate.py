@@ -1,0 +1,118 @@
+"""flowc's own check of an emitted Argo document, before anything is written.
+
+A re-implementation of the `argo lint` checks that matter for generated output: names valid and
+unique, references resolve (templates, `depends`, `{{tasks.X}}` only for ancestors,
+`{{inputs.X}}` only for declared inputs), no cycles, entrypoint and onExit exist. A failure is a
+bug in flowc (FC902), never the user's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+NAME = re.compile(r"^[a-zA-Z0-9][-a-zA-Z0-9]*$")
+PARAM_NAME = re.compile(r"^[-a-zA-Z0-9_]+$")
+_TASK_REF = re.compile(r"\{\{tasks\.([^.}]+)\.")
+_INPUT_REF = re.compile(r"\{\{inputs\.(parameters|artifacts)\.([^}]+)\}\}")
+
+
+def problems(doc: dict[str, Any]) -> list[str]:
+    spec = doc["spec"]["workflowSpec"] if doc["kind"] == "CronWorkflow" else doc["spec"]
+    templates = spec.get("templates", [])
+    found = _template_names(templates)
+    names = {t["name"] for t in templates}
+    for key in ("entrypoint", "onExit"):
+        if key in spec and spec[key] not in names:
+            found.append(f"{key} `{spec[key]}` names no template")
+    for template in templates:
+        found += [f"template {template['name']}: {p}" for p in _template_problems(template, names)]
+    return found
+
+
+def _template_names(templates: list[dict[str, Any]]) -> list[str]:
+    found, seen = [], set()
+    for template in templates:
+        name = template.get("name", "")
+        if not NAME.match(name) or len(name) > 128:
+            found.append(f"invalid template name {name!r}")
+        if name in seen:
+            found.append(f"duplicate template name {name!r}")
+        seen.add(name)
+    return found
+
+
+def _template_problems(template: dict[str, Any], names: set[str]) -> list[str]:
+    kinds = [k for k in ("dag", "script", "container", "steps") if k in template]
+    found = [] if len(kinds) == 1 else [f"has {len(kinds)} template types"]
+    declared = _declared_inputs(template)
+    for kind, name in _INPUT_REF.findall(repr(template)):
+        if (kind, name) not in declared:
+            found.append(f"uses undeclared input {kind}.{name}")
+    for param in template.get("inputs", {}).get("parameters", []):
+        if not PARAM_NAME.match(param["name"]):
+            found.append(f"invalid parameter name {param['name']!r}")
+    if "dag" in template:
+        found += _dag_problems(template["dag"]["tasks"], names)
+    return found
+
+
+def _declared_inputs(template: dict[str, Any]) -> set[tuple[str, str]]:
+    inputs = template.get("inputs", {})
+    return {(kind, entry["name"]) for kind in ("parameters", "artifacts") for entry in inputs.get(kind, [])}
+
+
+def _dag_problems(tasks: list[dict[str, Any]], names: set[str]) -> list[str]:
+    found: list[str] = []
+    by_name: dict[str, dict[str, Any]] = {}
+    for task in tasks:
+        name = task["name"]
+        if not NAME.match(name) or len(name) > 128 or name[0].isdigit():
+            found.append(f"invalid task name {name!r}")
+        if name in by_name:
+            found.append(f"duplicate task name {name!r}")
+        by_name[name] = task
+        if task.get("template") not in names:
+            found.append(f"task {name} uses unknown template {task.get('template')!r}")
+    graph = {n: set(_depends(t.get("depends", ""))) for n, t in by_name.items()}
+    for name, deps in graph.items():
+        found += [f"task {name} depends on unknown task {d!r}" for d in sorted(deps - by_name.keys())]
+    if _has_cycle(graph):
+        found.append("the DAG has a cycle")
+        return found
+    for name, task in by_name.items():
+        ancestors = set(_ancestors(name, graph))
+        for ref in sorted(set(_TASK_REF.findall(repr({k: v for k, v in task.items() if k != "name"})))):
+            if ref not in ancestors:
+                found.append(f"task {name} reads task {ref}, which is not among its dependencies")
+    return found
+
+
+def _depends(expression: str) -> Iterator[str]:
+    for token in re.findall(r"[A-Za-z0-9][-A-Za-z0-9]*(?:\.[A-Za-z]+)?", expression):
+        yield token.split(".")[0]
+
+
+def _ancestors(name: str, graph: dict[str, set[str]]) -> Iterator[str]:
+    stack, seen = list(graph.get(name, ())), set()
+    while stack:
+        node = stack.pop()
+        if node not in seen:
+            seen.add(node)
+            yield node
+            stack.extend(graph.get(node, ()))
+
+
+def _has_cycle(graph: dict[str, set[str]]) -> bool:
+    state: dict[str, int] = {}
+
+    def visit(node: str) -> bool:
+        state[node] = 1
+        for dep in graph.get(node, ()):
+            if state.get(dep) == 1 or (state.get(dep) is None and dep in graph and visit(dep)):
+                return True
+        state[node] = 2
+        return False
+
+    return any(state.get(n) is None and visit(n) for n in graph)

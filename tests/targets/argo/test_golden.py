@@ -1,0 +1,120 @@
+"""Every example flow compiled for Argo: byte-exact golden files, accepted by every oracle.
+
+`FLOWC_REGEN_GOLDEN=1 pytest tests/targets/argo` rewrites the golden files (refused under CI).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+from flowc.compiler.frontend.loader import load_file, load_flow
+from flowc.targets import CompileOptions, load_target
+
+from tests.oracles.argo import argo_lint, validate_hera_many, validate_schema
+
+REPO = Path(__file__).resolve().parents[3]
+EXAMPLES = REPO / "examples"
+GOLDEN = REPO / "golden" / "argo"
+
+
+def example_flows() -> list[tuple[Path, str]]:
+    """(file, flow) for every flow defined in an example file (`examples/lib/` holds the
+    sub-flows and steps they import, compiled as part of them)."""
+    found = []
+    for path in sorted(EXAMPLES.glob("*.py")):
+        result = load_file(path)
+        if result.program is not None:
+            found += [
+                (path, f.function) for f in result.program.flows if Path(f.path).resolve() == path.resolve()
+            ]
+    return found
+
+
+FLOWS = example_flows()
+
+
+def golden_name(path: Path, flow: str) -> str:
+    return f"{path.relative_to(EXAMPLES).with_suffix('').as_posix().replace('/', '.')}.{flow}.yaml"
+
+
+def compile_example(path: Path, flow: str, **options: object) -> bytes:
+    loaded = load_flow(path, flow)
+    assert loaded.ok and loaded.program is not None, loaded.diagnostics
+    result = load_target("argo").compile(loaded.program, CompileOptions(sources=loaded.sources, **options))  # type: ignore[arg-type]
+    assert result.ok, [(d.code, d.span, d.message) for d in result.diagnostics]
+    (output,) = result.outputs
+    return output.data
+
+
+@pytest.mark.parametrize(("path", "flow"), FLOWS, ids=[golden_name(p, f) for p, f in FLOWS])
+def test_golden(path: Path, flow: str) -> None:
+    data = compile_example(path, flow)
+    golden = GOLDEN / golden_name(path, flow)
+    if os.environ.get("FLOWC_REGEN_GOLDEN"):
+        assert not os.environ.get("CI"), "golden files are regenerated on request, never under CI"
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_bytes(data)
+        return
+    assert golden.exists(), f"missing golden file {golden}: run FLOWC_REGEN_GOLDEN=1 pytest {__file__}"
+    assert data == golden.read_bytes(), f"{golden} differs from the compiled output"
+
+
+def test_every_golden_file_has_an_example() -> None:
+    expected = {golden_name(p, f) for p, f in FLOWS}
+    assert {g.name for g in GOLDEN.glob("*.yaml")} == expected
+
+
+@pytest.mark.parametrize(("path", "flow"), FLOWS[:3], ids=[golden_name(p, f) for p, f in FLOWS[:3]])
+def test_compiling_twice_gives_identical_bytes(path: Path, flow: str) -> None:
+    assert compile_example(path, flow) == compile_example(path, flow)
+
+
+def test_output_is_one_yaml_document_per_flow() -> None:
+    for path, flow in FLOWS:
+        docs = list(yaml.safe_load_all(compile_example(path, flow)))
+        assert len(docs) == 1
+        assert docs[0]["apiVersion"] == "argoproj.io/v1alpha1"
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    out = tmp_path_factory.mktemp("argo")
+    files = []
+    for path, flow in FLOWS:
+        target = out / golden_name(path, flow)
+        target.write_bytes(compile_example(path, flow))
+        files.append(target)
+    return files
+
+
+def test_argos_own_validator_accepts_every_example(compiled: list[Path]) -> None:
+    results = argo_lint(compiled)
+    assert [r.file.name for r in results if not r.ok] == [], [r.text() for r in results if not r.ok]
+
+
+def test_the_strict_official_schema_accepts_every_example(compiled: list[Path]) -> None:
+    for path in compiled:
+        assert validate_schema(yaml.safe_load(path.read_text())) == [], path.name
+
+
+def test_heras_models_in_forbid_mode_accept_every_example(compiled: list[Path]) -> None:
+    docs = [yaml.safe_load(p.read_text()) for p in compiled]
+    assert validate_hera_many(docs) == [[] for _ in docs]
+
+
+def test_argo_v3_cron_form_is_valid_for_the_schema_of_its_time(tmp_path: Path) -> None:
+    doc = yaml.safe_load(compile_example(EXAMPLES / "training.py", "training", argo_version=3))
+    assert doc["spec"]["schedule"] == "0 2 * * *"
+
+
+def test_workflow_templates_are_valid(tmp_path: Path) -> None:
+    files = []
+    for path, flow in FLOWS:
+        target = tmp_path / golden_name(path, flow)
+        target.write_bytes(compile_example(path, flow, argo_kind="template"))
+        files.append(target)
+    results = argo_lint(files)
+    assert [r.text() for r in results if not r.ok] == []
