@@ -2,10 +2,15 @@
 
 A script is the step's *closure* — the module-level imports, helpers, classes and constants it
 reads, found statically and transitively, across project modules imported by name — followed
-by the step function without its `@step` decorator and a stdlib-only runner. Nothing of flowc
-is needed in the image: flowc's names used by the code become shims of the prelude.
+by the step function without its `@step` decorator, after a stdlib-only runtime cut to what
+this step needs (`shipping_runtime`): decoding only for the types of its parameters, artifact
+handling only for artifacts, flowc's names only when its code uses them, as stand-ins (nothing
+of flowc is needed in the image). Every byte counts: Argo repeats the script in each template
+and stores the whole workflow as one object of at most ~1 MiB. The layout: a one-line header,
+the runtime (no comments, no blank lines), the user's code verbatim, the call of the step with
+its interface as literals. `value_reader` gives other generated scripts the same decoding.
 
-The runtime contract every target relies on (implemented by `shipping_runtime.PRELUDE`):
+The runtime contract every target relies on (implemented by `shipping_runtime.TEMPLATE`):
 
 - A value parameter `p` arrives as text in the environment variable `FLOWC_IN_<p>`; when it is
   absent the argument is not passed and the Python default applies. Its text form is
@@ -14,14 +19,15 @@ The runtime contract every target relies on (implemented by `shipping_runtime.PR
   else as JSON. Decoding is lenient the way engines need: items of lists and dicts that arrive
   as strings are decoded again (Argo collects fanned-in outputs as a JSON list of texts), an
   integral float is an `int` where one is declared (KFP hands collected ints back as floats),
-  and `Any` keeps text that is not JSON.
+  and `Any` keeps text that is not JSON. A missing required value or an undecodable text exits
+  non-zero with a message naming the input (`flowc: input …`).
 - A parameter whose type holds an artifact arrives as the path `$FLOWC_INPUTS_DIR/<p>`
   (default `/tmp/flowc/inputs`), a `pathlib.Path`; a `list`/`dict` of artifacts is a directory
   whose entries are named by index (`0`, `1`, …) or key. A missing `Optional` artifact is `None`.
 - Outputs go to `$FLOWC_OUTPUTS_DIR/<name>` (default `/tmp/flowc/outputs`): one output named
   `output`, or one per field of a NamedTuple return. A value output is written in its text
-  form (JSON compact with sorted keys, NaN refused); an artifact output is the path the step
-  returned, copied there (a directory stays a directory).
+  form (JSON compact with sorted keys, NaN refused, numpy values through `tolist()`); an
+  artifact output is the path the step returned, copied there (a directory stays a directory).
 - A failing step prints its traceback and exits non-zero. Values are never put into code.
 """
 
@@ -42,7 +48,6 @@ from flowc.compiler.diagnostics import Diagnostic, Span, sort_diagnostics
 from flowc.compiler.frontend.modules import FLOWC_EXPORTS, Module, Project
 from flowc.compiler.frontend.resolve import display_path
 from flowc.compiler.rules import diagnostic
-from flowc.compiler.shipping_runtime import INSTALL, PRELUDE
 
 ENV_PREFIX = "FLOWC_IN_"
 INPUTS_DIR = "/tmp/flowc/inputs"
@@ -469,6 +474,7 @@ class _Item:
     needs: _Mod | None = None  # a project module whose items come first, as `import` runs it first
     strip: tuple[ast.expr, ...] | None = None  # cut from the source, minus these decorators
     definition: bool = False  # a def or class: set apart by blank lines
+    shim: str = ""  # the runtime name a flowc name is bound to: `text` is `<name> = <shim>`
 
     def source(self) -> str:
         # cut only when rendering: `flowc lint` ships for the diagnostics and never needs text
@@ -667,20 +673,29 @@ class _Finder:
     def _import(self, mod: _Mod, name: str, binding: _Binding, site: _Site) -> None:
         alias = binding.alias
         assert alias is not None
+        shim = ""
         if alias.name == "flowc":
-            text = f"{name} = _flowc_namespace"
+            shim = "_flowc_namespace"
+            text = f"{name} = {shim}"
         else:
             text = f"import {alias.name}" + (f" as {alias.asname}" if alias.asname else "")
             if self.shipper.find(mod, alias.name, 0) is not None:
                 self.closure.report("FC403", site, step=self.step, name=alias.name, module=alias.name)
         # `import os` and `import os.path` bind the same `os`
         identity = text if alias.asname or alias.name == "flowc" else f"import {name}"
-        self._keep(mod, name, binding, text, site, identity)
+        self._keep(mod, name, binding, text, site, identity, shim)
 
     def _keep(
-        self, mod: _Mod, name: str, binding: _Binding, text: str, site: _Site, identity: str = ""
+        self,
+        mod: _Mod,
+        name: str,
+        binding: _Binding,
+        text: str,
+        site: _Site,
+        identity: str = "",
+        shim: str = "",
     ) -> None:
-        self.closure.add(_Item(mod, binding.index, binding.sub, text))
+        self.closure.add(_Item(mod, binding.index, binding.sub, text, shim=shim))
         self.closure.claim(name, _Bound(identity or text, mod.name), site)
 
     def _from(self, mod: _Mod, name: str, binding: _Binding, site: _Site, soft: bool) -> None:
@@ -726,15 +741,16 @@ class _Finder:
         if shim is None:
             self.closure.report("FC404", site, step=self.step, name=name)
             return
-        self._keep(mod, name, binding, f"{name} = {shim}", site)
+        self._keep(mod, name, binding, f"{name} = {shim}", site, shim=shim)
 
     def _star(self, mod: _Mod, name: str, site: _Site, soft: bool) -> None:
         """A name that only a `from x import *` can bind."""
         for index, stmt in mod.stars:
             if stmt.level == 0 and stmt.module == "flowc":
                 if name in _SHIMS:  # one item per name the star binds
+                    shim = _SHIMS[name]
                     self.closure.add(
-                        _Item(mod, index, 1 + list(_SHIMS).index(name), f"{name} = {_SHIMS[name]}")
+                        _Item(mod, index, 1 + list(_SHIMS).index(name), f"{name} = {shim}", shim=shim)
                     )
                     return
                 continue
@@ -799,16 +815,205 @@ def _segment(lines: list[str], node: ast.stmt) -> str:
 
 
 def _render(step: ir.Step, mod: _Mod, closure: _Closure) -> str:
+    """Header, the runtime this step needs, the user's code verbatim, the call."""
+    from flowc.compiler.shipping_runtime import render  # not needed by `flowc lint`
+
+    items = _ordered(mod, closure)
+    shims = {i.shim for i in items if i.shim}
+    namespace = _namespace_attrs(items) if "_flowc_namespace" in shims else ()
+    shims.update(_SHIMS[a] for a in namespace)
+    flags = _step_flags(step, shims)
+    rename = _renamer(closure.names.keys())
     parts = [f"# flowc step script: {step.module}.{step.function}\n"]
     if closure.lazy_annotations:
         parts.append("from __future__ import annotations\n")
-    parts.append("\n" + PRELUDE)
+    parts.append(_imports(flags, rename) + render(flags, rename))
+    if namespace:
+        attrs = ", ".join(f"{a}={_SHIMS[a]}" for a in namespace)
+        parts.append(_rename(f"_flowc_namespace = _flowc_types.SimpleNamespace({attrs})\n", rename))
     if step.options.packages:
-        parts.append(f"\n_flowc_PACKAGES = {list(step.options.packages)!r}\n{INSTALL}")
-    parts.append("\n\n# --- the step and what it uses, in source order ---\n")
-    parts.append(_join(_ordered(mod, closure)))
-    parts.append(_runner(step, mod))
+        pip = '[_flowc_sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"'
+        packages = "".join(f", {p!r}" for p in step.options.packages)
+        parts.append(_rename(f"_flowc_subprocess.check_call({pip}{packages}])\n", rename))
+    user = _join(items, rename)
+    parts.append(f"\n\n{user}" if user else "")
+    parts.append(f'\n\nif __name__ == "__main__":\n    {_call(step, mod, rename)}\n')
     return "".join(parts)
+
+
+def value_reader(descriptors: Iterable[Descriptor]) -> str:
+    """A standalone snippet (stdlib only, every global named `_flowc_…`) defining
+    `_flowc_value(name, descriptor)`: the value of `FLOWC_IN_<name>`, decoded by `descriptor`
+    (a `type_descriptor`) exactly as a step's input of that type is: the same generated code.
+    It holds what decoding the types of `descriptors` needs, and only that; a missing
+    variable or an undecodable text exits with a `flowc: input ...` message. Artifacts are
+    files, never values: their descriptors are refused (ValueError)."""
+    from flowc.compiler.shipping_runtime import render
+
+    wanted = list(descriptors)
+    if any(node["k"] == "artifact" for d in wanted for node in _walk(d)):
+        raise ValueError("artifacts are not values: they have no FLOWC_IN_ variable")
+    flags = _decoding_flags(wanted) | {"value"}
+    return _imports(flags, _keep_name) + render(flags, _keep_name)
+
+
+# --- which runtime a step needs -----------------------------------------------------------------
+
+_PARSED_KINDS = frozenset({"d_int", "d_float", "d_bool", "d_none", "d_list", "d_dict", "d_lit"})
+# runtime module aliases, by the flag that needs them
+_MODULES = {
+    "json": ("d_parse", "d_any", "e_json", "quoted"),
+    "os": ("value", "run"),
+    "shutil": ("place",),
+    "enum": ("RunStatus",),
+    "contextlib": ("after",),
+    "types": ("namespace",),
+    "subprocess": ("pip",),
+    "sys": ("pip",),
+}
+
+
+def _walk(descriptor: Descriptor) -> Iterator[Descriptor]:
+    """A descriptor and the descriptors nested in it."""
+    stack = [descriptor]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(v for k, v in node.items() if k in ("item", "value", "inner") and isinstance(v, dict))
+
+
+def _str_values(descriptor: Descriptor) -> bool:
+    values = descriptor.get("values")
+    return isinstance(values, list) and all(isinstance(v, str) for v in values)
+
+
+def _decoding_flags(descriptors: Iterable[Descriptor]) -> set[str]:
+    """What decoding values of these types takes (`shipping_runtime` explains the flags)."""
+    flags = {"fail"}
+    for descriptor in descriptors:
+        for node in _walk(descriptor):
+            kind = node["k"]
+            flags.add(("d_strlit" if _str_values(node) else "d_lit") if kind == "literal" else f"d_{kind}")
+    if flags & _PARSED_KINDS:
+        flags.add("d_parse")
+    if flags & {"d_str", "d_strlit"}:
+        flags.add("quoted")
+    if any(f.startswith("d_") for f in flags - {"d_str"}):
+        flags.add("dec")
+    if "d_runstatus" in flags:
+        flags.add("RunStatus")
+    if flags & {"d_list", "d_dict", "d_optional"}:
+        flags |= {"nest", "show"}
+    if flags & {"d_lit", "d_strlit"}:
+        flags |= {"lit", "show"}
+    return flags
+
+
+def _step_flags(step: ir.Step, shims: set[str]) -> set[str]:
+    """The runtime pieces `step` needs, for its interface and for the shims its code uses."""
+    values = [type_descriptor(p.type) for p in step.params if not t.contains_artifact(p.type)]
+    flags = _decoding_flags(values) | {"value", "i_val"} if values else set()
+    if step.params or step.outputs:
+        flags |= {"fail", "run"}
+    for p in step.params:
+        if t.contains_artifact(p.type):
+            flags |= {"i_art", "loc"} | {f"a_{n['k']}" for n in _walk(type_descriptor(p.type))}
+            shims.add("_flowc_Path")
+    for o in step.outputs:
+        flags |= {"out"} | _output_flags(o.type)
+    if isinstance(step.returns, t.NamedTupleT):
+        flags.add("fields")
+    if {"i_val", "i_art"} <= flags or {"o_val", "o_art"} <= flags:
+        flags.add("art")
+    if step.options.packages:
+        flags.add("pip")
+    return flags | {s.removeprefix("_flowc_") for s in shims}  # sections are named after the shims
+
+
+def _output_flags(typ: t.Type) -> set[str]:
+    descriptor = type_descriptor(typ)
+    kinds = {n["k"] for n in _walk(descriptor)}
+    if t.contains_artifact(typ):
+        return {"o_art", "place"} | {f"p_{k}" for k in kinds}
+    flags = {"o_val", "enc"}
+    if kinds & {"list", "dict", "optional"}:
+        flags |= {"nest", "show"}
+    if "literal" in kinds:
+        flags |= {"lit", "show"}
+    while isinstance(typ, t.OptionalT):
+        flags.add("e_optional")
+        typ = typ.inner
+    flags.add("e_text" if is_str_like(typ) else "e_json")
+    return flags
+
+
+def _imports(flags: set[str], rename: Callable[[str], str]) -> str:
+    """The runtime's imports, on one line: `import json as _json, os as _os`."""
+    modules = sorted(m for m, needed in _MODULES.items() if flags.intersection(needed))
+    aliases = ", ".join(f"{m} as {rename('_flowc_' + m)}" for m in modules)
+    text = f"import {aliases}\n" if modules else ""
+    if "Path" in flags:
+        text += f"from pathlib import Path as {rename('_flowc_Path')}\n"
+    return text
+
+
+def _namespace_attrs(items: Iterable[_Item]) -> list[str]:
+    """The flowc names the shipped code reads from a module alias (`import flowc as fc` …
+    `fc.Model`): the attributes its namespace stand-in needs. Every one when the alias is
+    used otherwise (passed around as a value)."""
+    found: set[str] = set()
+    for item in items:
+        modules = item.mod.flowc_modules
+        if not modules or item.strip is None:
+            continue
+        skip = {id(n) for d in item.strip for n in ast.walk(d)}  # the decorators cut off
+        bases: set[int] = set()
+        for node in ast.walk(item.mod.module.tree.body[item.index]):
+            if id(node) in skip:
+                continue
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in modules
+            ):
+                found.add(node.attr)
+                bases.add(id(node.value))  # `ast.walk` is breadth first: the Name comes later
+            elif isinstance(node, ast.Name) and node.id in modules and id(node) not in bases:
+                found.update(_SHIMS)
+    return [a for a in _SHIMS if a in found]
+
+
+def _renamer(user_names: Iterable[str]) -> Callable[[str], str]:
+    """Runtime globals get short names (`_flowc_fail` → `_fail`) unless the user's code binds
+    the short one, which would replace it."""
+    taken = frozenset(user_names)
+
+    def rename(name: str) -> str:
+        short = "_" + name.removeprefix("_flowc_")
+        return name if short in taken else short
+
+    return rename
+
+
+def _keep_name(name: str) -> str:
+    return name
+
+
+def _rename(text: str, rename: Callable[[str], str]) -> str:
+    """`text`, generated by flowc (never the user's), with its runtime names renamed."""
+    return re.sub(r"\b_flowc_\w+", lambda m: rename(m.group(0)), text)
+
+
+def _call(step: ir.Step, mod: _Mod, rename: Callable[[str], str]) -> str:
+    """The call of the step: its interface as literals (inputs with whether they are required)."""
+    if not step.params and not step.outputs:
+        return f"{step.function}()"
+    required = _required(mod, step)
+    ins = ", ".join(
+        f"({p.name!r}, {type_descriptor(p.type)!r}, {int(p.name in required)})" for p in step.params
+    )
+    outs = ", ".join(f"({o.name!r}, {type_descriptor(o.type)!r})" for o in step.outputs)
+    return f"{rename('_flowc_run')}({step.function}, [{ins}], [{outs}])"
 
 
 def _ordered(mod: _Mod, closure: _Closure) -> list[_Item]:
@@ -833,13 +1038,15 @@ def _ordered(mod: _Mod, closure: _Closure) -> list[_Item]:
     return out
 
 
-def _join(items: list[_Item]) -> str:
+def _join(items: list[_Item], rename: Callable[[str], str]) -> str:
     """Statements one per line, definitions set apart by two blank lines, each text once."""
     out: list[str] = []
     seen: set[str] = set()
     previous: _Item | None = None
     for item in items:
         text = item.source()
+        if item.shim:
+            text = text.removesuffix(item.shim) + rename(item.shim)
         if not text or text in seen:
             continue
         seen.add(text)
@@ -858,24 +1065,6 @@ def _separator(previous: _Item, item: _Item) -> str:
 
 def _is_import(item: _Item) -> bool:
     return isinstance(item.mod.module.tree.body[item.index], (ast.Import, ast.ImportFrom))
-
-
-def _runner(step: ir.Step, mod: _Mod) -> str:
-    """The spec of the step's interface, as literals, and the call."""
-    required = _required(mod, step)
-    inputs = [f"    ({p.name!r}, {type_descriptor(p.type)!r}, {p.name in required}),\n" for p in step.params]
-    outputs = [f"    ({o.name!r}, {type_descriptor(o.type)!r}),\n" for o in step.outputs]
-    fields = isinstance(step.returns, t.NamedTupleT)
-    return (
-        "\n\n# --- flowc runner ---\n"
-        + _list_literal("_flowc_INPUTS", inputs)
-        + _list_literal("_flowc_OUTPUTS", outputs)
-        + f'\nif __name__ == "__main__":\n    _flowc_run({step.function}, _flowc_INPUTS, _flowc_OUTPUTS, {fields})\n'
-    )
-
-
-def _list_literal(name: str, rows: list[str]) -> str:
-    return f"{name} = [\n{''.join(rows)}]\n" if rows else f"{name} = []\n"
 
 
 def _required(mod: _Mod, step: ir.Step) -> frozenset[str]:

@@ -58,7 +58,7 @@ class ArgoTarget:
         scripts = ship_all(program, options.sources)
         diagnostics += [d for s in scripts.values() for d in s.diagnostics]
         sources = {key: script.source for key, script in scripts.items()}
-        diagnostics += _script_sizes(program, sources)
+        diagnostics += _script_sizes(program, sources) + _template_tags(program, sources)
         diagnostics += _reserved(lowered)
         if any(d.is_error for d in diagnostics):
             return CompileResult((), tuple(diagnostics))
@@ -87,6 +87,22 @@ def _script_sizes(program: ir.Program, sources: dict[str, str]) -> list[Diagnost
                 )
             )
     return found
+
+
+def _template_tags(program: ir.Program, sources: dict[str, str]) -> list[Diagnostic]:
+    """Argo substitutes `{{...}}` anywhere in a template, script sources included."""
+    return [
+        diagnostic(
+            "FC501",
+            step.span,
+            target=TARGET,
+            what=f"step `{step.function}`, whose shipped code contains "
+            "`{{` (Argo would substitute it as a template tag)",
+            hint="build the text at run time, e.g. `'{' * 2`, or move it into a file the step reads",
+        )
+        for step in program.steps
+        if "{{" in sources[step.key]
+    ]
 
 
 def _reserved(program: ir.Program) -> list[Diagnostic]:

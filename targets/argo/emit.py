@@ -79,6 +79,13 @@ class Emitter:
     _emitted: set[str] = field(default_factory=set)
     _volumes: dict[str, str] = field(default_factory=dict)  # claim → volume name
     _pending_inputs: dict[str, dict[str, tuple[ir.Value, bool]]] = field(default_factory=dict)
+    # (callee key, parameter) that may receive a string loop item. Argo renders `{{item}}` of a
+    # string without its quotes but with its JSON escapes (newlines, quotes, non-ASCII), so such
+    # a value travels quoted as a JSON string, with `<param>__json` = "1" telling the reader.
+    _json_inputs: set[tuple[str, str]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._json_inputs = _json_inputs(self.program)
 
     # --- documents ---------------------------------------------------------------------
 
@@ -201,6 +208,8 @@ class Emitter:
             if p.default is not None:
                 entry["default"] = self._literal_text(p.default, p.type)
             params.append(entry)
+            if (flow.key, p.name) in self._json_inputs:
+                params.append({"name": f"{p.name}__json", "default": "0"})
         return {k: v for k, v in (("parameters", params), ("artifacts", artifacts)) if v}
 
     def _flow_outputs(self, scope: Scope, flow: ir.Flow) -> dict[str, Any]:
@@ -222,13 +231,34 @@ class Emitter:
                     self._condition_task(scope, node, tasks, when, cond_deps)
                 continue
             task = self._task(scope, node) if isinstance(node, ir.Task) else self._loop_task(scope, node)
-            deps = self._depends(scope, node, cond_deps)
-            if deps:
-                task["depends"] = " && ".join(deps)
+            task["_deps"] = self._depends(scope, node, cond_deps)
             if when:
                 task["when"] = when
-            tasks.append(_ordered(task))
-        return tasks
+            tasks.append(task)
+        return self._finish_dependencies(scope, tasks)
+
+    def _finish_dependencies(self, scope: Scope, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """`depends` expressions, or, in a DAG with a `continue_on_failure` task, `dependencies`
+        lists with `continueOn`: Argo allows `continueOn` only there, and only a failure it
+        continues on doesn't fail the workflow."""
+        lenient = {t["name"] for t in tasks if self._continues(scope, t["name"])}
+        for task in tasks:
+            deps = task.pop("_deps")
+            if deps and lenient:
+                task["dependencies"] = deps
+            elif deps:
+                task["depends"] = " && ".join(deps)
+            if task["name"] in lenient:
+                task["continueOn"] = {"failed": True, "error": True}
+        return [_ordered(t) for t in tasks]
+
+    def _continues(self, scope: Scope, task_id: str) -> bool:
+        task = next((x for x in scope.flow.tasks() if x.id == task_id), None)
+        return (
+            task is not None
+            and task.kind == "step"
+            and self.program.step(task.callee).options.continue_on_failure
+        )
 
     # --- tasks ---------------------------------------------------------------------------
 
@@ -260,8 +290,26 @@ class Emitter:
             elif t.is_artifact(p.type):
                 alist.append({"name": p.name, "from": self._ref(scope, values[p.name], artifact=True)})
             else:
-                plist.append({"name": p.name, "value": self._param_text(scope, values[p.name], p.type)})
+                plist += self._value_argument(scope, task.callee, p, values[p.name])
         return {k: v for k, v in (("parameters", plist), ("artifacts", alist)) if v}
+
+    def _value_argument(
+        self, scope: Scope, callee: str, p: ir.Param, value: ir.Value
+    ) -> list[dict[str, Any]]:
+        """The argument for `p`, and for a string that may be a loop item, its JSON flag."""
+        text = self._param_text(scope, value, p.type)
+        flag = self._json_flag(scope, value) if (callee, p.name) in self._json_inputs else None
+        if flag == "1":
+            text = f'"{text}"'  # the item's rendering is a JSON string body: make it a JSON string
+        entry = [{"name": p.name, "value": text}]
+        return entry + ([{"name": f"{p.name}__json", "value": flag}] if flag not in (None, "0") else [])
+
+    def _json_flag(self, scope: Scope, value: ir.Value) -> str:
+        if isinstance(value, ir.LoopItem) and is_str_like(self._type_of(scope, value)):
+            return "1"
+        if isinstance(value, ir.ParamRef) and (scope.flow.key, value.name) in self._json_inputs:
+            return self._ref(scope, ir.ParamRef(f"{value.name}__json", value.span))
+        return "0"
 
     def _param_text(self, scope: Scope, value: ir.Value, typ: t.Type) -> str:
         if isinstance(value, ir.Const):
@@ -277,6 +325,12 @@ class Emitter:
                     scope.flow.span, "f-string text containing `{{`", "pass it as a flow parameter"
                 )
             return part
+        if isinstance(part, ir.LoopItem) and is_str_like(self._type_of(scope, part)):
+            raise Unsupported(
+                part.span,
+                "an f-string over a string loop item (Argo writes it with JSON escapes)",
+                "pass the item to a step as an argument and format it there",
+            )
         if not self._formats_like_python(scope, part):
             raise Unsupported(
                 part.span,
@@ -384,6 +438,8 @@ class Emitter:
                 raise Unsupported(
                     source.span, "loop items containing `{{`", "pass the list as a flow parameter"
                 )
+            if not source.value:  # Argo runs an empty `withItems` once; an empty `withParam` not at all
+                return {"withParam": "[]"}
             return {"withItems": source.value}
         return {"withParam": self._ref(scope, source)}
 
@@ -524,46 +580,54 @@ class Emitter:
             if not isinstance(v, ir.Const)
         ]
         refs = {f"v{i}": v for i, v in enumerate(_unique(values))}
-        template = self._condition_template(scope, branch, refs)
+        flags = {
+            k: self._json_flag(scope, v) if is_str_like(self._type_of(scope, v)) else "0"
+            for k, v in refs.items()
+        }
+        template = self._condition_template(scope, branch, refs, flags)
         entry: dict[str, Any] = {"name": name, "template": template}
-        params = [{"name": k, "value": self._ref(scope, v)} for k, v in refs.items()]
+        params: list[dict[str, Any]] = []
+        for k, v in refs.items():
+            text = self._ref(scope, v)
+            params.append({"name": k, "value": f'"{text}"' if flags[k] == "1" else text})
+            if flags[k] != "0":
+                params.append({"name": f"{k}__json", "value": flags[k]})
         if params:
             entry["arguments"] = {"parameters": params}
-        deps = sorted(({self._producer(scope, v) for v in refs.values()} | outer_deps) - {""})
-        if deps:
-            entry["depends"] = " && ".join(self._dependency(scope, d) for d in deps)
+        entry["_deps"] = sorted(({self._producer(scope, v) for v in refs.values()} | outer_deps) - {""})
         if when:
             entry["when"] = when
         scope.local.add(name)
-        tasks.append(_ordered(entry))
+        tasks.append(entry)
 
-    def _condition_template(self, scope: Scope, branch: ir.Branch, refs: dict[str, ir.Value]) -> str:
+    def _condition_template(
+        self, scope: Scope, branch: ir.Branch, refs: dict[str, ir.Value], flags: dict[str, str]
+    ) -> str:
         from flowc.targets.argo.conditions import condition_script
 
         name = f"{scope.flow.name}-{branch.id}-cond"
-        if name not in self._emitted:
-            self._emitted.add(name)
-            types = {k: self._type_of(scope, v) for k, v in refs.items()}
-            source = condition_script(branch, refs, types)
-            self.templates.append(
-                {
-                    "name": name,
-                    "inputs": {"parameters": [{"name": k} for k in refs]} if refs else {},
-                    "outputs": {
-                        "parameters": [{"name": "case", "valueFrom": {"path": f"{OUTPUTS_DIR}/case"}}]
-                    },
-                    "script": {
-                        "image": self._image(None, scope.flow),
-                        "command": ["python3"],
-                        "env": [
-                            {"name": f"FLOWC_IN_{k}", "value": f"{{{{inputs.parameters.{k}}}}}"} for k in refs
-                        ],
-                        "source": source,
-                    },
-                }
-            )
-            if not refs:
-                del self.templates[-1]["inputs"]
+        if name in self._emitted:
+            return name
+        self._emitted.add(name)
+        types = {k: self._type_of(scope, v) for k, v in refs.items()}
+        params: list[dict[str, Any]] = []
+        env: list[dict[str, Any]] = []
+        for k in refs:
+            params.append({"name": k})
+            env.append({"name": f"FLOWC_IN_{k}", "value": f"{{{{inputs.parameters.{k}}}}}"})
+            if flags[k] != "0":
+                params.append({"name": f"{k}__json", "default": "0"})
+                env.append({"name": f"FLOWC_JSON_{k}", "value": f"{{{{inputs.parameters.{k}__json}}}}"})
+        template: dict[str, Any] = {"name": name}
+        if params:
+            template["inputs"] = {"parameters": params}
+        template["outputs"] = {"parameters": [{"name": "case", "valueFrom": {"path": f"{OUTPUTS_DIR}/case"}}]}
+        script: dict[str, Any] = {"image": self._image(None, scope.flow), "command": ["python3"]}
+        if env:
+            script["env"] = env
+        script["source"] = condition_script(branch, refs, types)
+        template["script"] = script
+        self.templates.append(template)
         return name
 
     # --- dependencies ------------------------------------------------------------------
@@ -581,17 +645,7 @@ class Emitter:
             for after in task.after:
                 needed.add(self._local_owner(scope, after))
         needed -= {"", node.id}
-        return [self._dependency(scope, d) for d in sorted(needed)]
-
-    def _dependency(self, scope: Scope, task_id: str) -> str:
-        task = next((x for x in scope.flow.tasks() if x.id == task_id), None)
-        if (
-            task is not None
-            and task.kind == "step"
-            and self.program.step(task.callee).options.continue_on_failure
-        ):
-            return f"({task_id} || {task_id}.Failed || {task_id}.Errored)"
-        return task_id
+        return sorted(needed)
 
     def _producer(self, scope: Scope, value: ir.Value) -> str:
         """The task or loop of this DAG a value waits for ("" when it comes from outside)."""
@@ -659,6 +713,8 @@ class Emitter:
             if p.default is not None:
                 entry["default"] = self._literal_text(p.default, p.type)
             params.append(entry)
+            if (step.key, p.name) in self._json_inputs:
+                params.append({"name": f"{p.name}__json", "default": "0"})
         return {k: v for k, v in (("parameters", params), ("artifacts", artifacts)) if v}
 
     def _step_outputs(self, step: ir.Step) -> dict[str, Any]:
@@ -678,6 +734,11 @@ class Emitter:
             {"name": f"FLOWC_IN_{p.name}", "value": f"{{{{inputs.parameters.{p.name}}}}}"}
             for p in step.params
             if not t.is_artifact(p.type)
+        ]
+        env += [
+            {"name": f"FLOWC_JSON_{p.name}", "value": f"{{{{inputs.parameters.{p.name}__json}}}}"}
+            for p in step.params
+            if (step.key, p.name) in self._json_inputs
         ]
         env += [{"name": k, "value": v} for k, v in opts.env]
         env += [
@@ -752,6 +813,40 @@ def _units(
                 yield from _units(case.body, (*conds, (node, i)))
         else:
             yield node, conds
+
+
+def _json_inputs(program: ir.Program) -> set[tuple[str, str]]:
+    """Parameters that can receive a string loop item, directly or through sub-flow parameters."""
+    found: set[tuple[str, str]] = set()
+    changed = True
+    while changed:
+        changed = False
+        for flow in program.flows:
+            loops = {n.id: n for n, _ in ir.walk(flow.body) if isinstance(n, ir.Loop)}
+            for task in flow.tasks():
+                params = {p.name: p for p in _callee_params(program, task)}
+                for arg in task.args:
+                    key = (task.callee, arg.param)
+                    if key in found or arg.param not in params or not is_str_like(params[arg.param].type):
+                        continue
+                    value = arg.value
+                    item = isinstance(value, ir.LoopItem) and is_str_like(_item_type(loops, value))
+                    forwarded = isinstance(value, ir.ParamRef) and (flow.key, value.name) in found
+                    if item or forwarded:
+                        found.add(key)
+                        changed = True
+    return found
+
+
+def _callee_params(program: ir.Program, task: ir.Task) -> tuple[ir.Param, ...]:
+    return program.step(task.callee).params if task.kind == "step" else program.flow(task.callee).params
+
+
+def _item_type(loops: dict[str, ir.Loop], item: ir.LoopItem) -> t.Type:
+    typ = loops[item.loop].item_type if item.loop in loops else t.ANY
+    for _ in item.keys:
+        typ = typ.value if isinstance(typ, t.DictT) else t.ANY
+    return typ
 
 
 def _check_artifact_shape(typ: t.Type, span: Span, what: str) -> None:
@@ -850,7 +945,7 @@ def _toleration(tol: ir.Toleration) -> dict[str, Any]:
     return out
 
 
-_TASK_ORDER = ("name", "template", "depends", "when", "withItems", "withParam", "arguments")
+_TASK_ORDER = ("name", "template", "depends", "dependencies", "when", "withItems", "withParam", "arguments")
 
 
 def _ordered(task: dict[str, Any]) -> dict[str, Any]:

@@ -75,7 +75,9 @@ def _dag_problems(tasks: list[dict[str, Any]], names: set[str]) -> list[str]:
         by_name[name] = task
         if task.get("template") not in names:
             found.append(f"task {name} uses unknown template {task.get('template')!r}")
-    graph = {n: set(_depends(t.get("depends", ""))) for n, t in by_name.items()}
+    graph = {
+        n: set(t.get("dependencies", [])) | set(_depends(t.get("depends", ""))) for n, t in by_name.items()
+    }
     for name, deps in graph.items():
         found += [f"task {name} depends on unknown task {d!r}" for d in sorted(deps - by_name.keys())]
     if _has_cycle(graph):

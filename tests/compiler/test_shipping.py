@@ -9,6 +9,7 @@ Diagnostics are asserted by code and position, never by wording.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import importlib
 import importlib.util
@@ -16,6 +17,7 @@ import inspect
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,10 +29,19 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from flowc.compiler import ir
+from flowc.compiler import ir, shipping_runtime
 from flowc.compiler import types as t
 from flowc.compiler.frontend.loader import LoadResult, load_file, load_flow
-from flowc.compiler.shipping import Script, encode_value, is_str_like, ship, ship_all, type_descriptor
+from flowc.compiler.shipping import (
+    Descriptor,
+    Script,
+    encode_value,
+    is_str_like,
+    ship,
+    ship_all,
+    type_descriptor,
+    value_reader,
+)
 
 from flowc import RunStatus
 from tests.harness import lint_source, positions, write_project
@@ -53,7 +64,9 @@ class Run:
         return self.proc.returncode == 0
 
     def text(self, name: str = "output") -> str:
-        return (self.outputs / name).read_text(encoding="utf-8")
+        """An output's text as an engine reads it: the file holds the text and one newline."""
+        raw = (self.outputs / name).read_text(encoding="utf-8")
+        return raw.removesuffix("\n")  # value outputs end with one; artifacts are as written
 
     def value(self, name: str = "output") -> Any:
         return json.loads(self.text(name))
@@ -71,6 +84,7 @@ def run_script(
     flags: tuple[str, ...] = STDLIB_ONLY,
     via: str = "file",
     filename: str = "step.py",
+    extra_env: dict[str, str] | None = None,
 ) -> Run:
     """Run `source` in a fresh directory under `where` the way an engine would."""
     where.mkdir(parents=True, exist_ok=True)
@@ -85,7 +99,7 @@ def run_script(
             shutil.copyfile(path, inputs / name)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"}
     env |= {"FLOWC_INPUTS_DIR": str(inputs), "FLOWC_OUTPUTS_DIR": str(outputs)}
-    env |= {f"FLOWC_IN_{k}": v for k, v in (values or {}).items()}
+    env |= {f"FLOWC_IN_{k}": v for k, v in (values or {}).items()} | (extra_env or {})
     command = [sys.executable, *flags]
     if via == "-c":
         command += ["-c", source]
@@ -116,6 +130,16 @@ def script_of(scripts: dict[str, Script], function: str) -> Script:
 
 def codes_at(scripts: dict[str, Script], function: str) -> list[tuple[str, int, int]]:
     return positions(script_of(scripts, function).diagnostics)
+
+
+def runtime_part(source: str) -> str:
+    """What flowc puts before the user's code: header and runtime, without a blank line."""
+    return source[: source.index("\n\n\n")]
+
+
+def user_code(source: str) -> str:
+    """The user's code: between the runtime and the call of the step."""
+    return source[source.index("\n\n\n") : source.rindex('\n\n\nif __name__ == "__main__":')]
 
 
 @pytest.fixture
@@ -234,8 +258,7 @@ def test_helpers_are_shipped_transitively_across_modules(tmp_path: Path, importe
 
 def test_what_is_shipped_is_exactly_what_the_step_uses_in_source_order(tmp_path: Path) -> None:
     _, scripts = shipped(tmp_path / "proj", HELPERS_PROJECT)
-    source = script_of(scripts, "summarize").source
-    user = source[source.index("# --- the step") : source.index("# --- flowc runner")]
+    user = user_code(script_of(scripts, "summarize").source)
     order = [
         "import json as j",
         "from collections import Counter",
@@ -731,6 +754,271 @@ def test_a_missing_artifact_output_or_input_fails(
     assert "input `model`" in run.proc.stderr
 
 
+# --- the runtime: only what a step needs ---------------------------------------------------------
+
+MINIMAL_SOURCE = """
+from flowc import step
+
+
+@step
+def double(x: int) -> int:
+    return 2 * x
+
+
+@step
+def greet(name: str) -> str:
+    return "hi " + name
+
+
+@step
+def cleanup() -> None:
+    print("clean")
+"""
+
+
+def test_a_trivial_step_ships_a_small_script(tmp_path: Path) -> None:
+    _, scripts = shipped(tmp_path / "proj", {"flow.py": MINIMAL_SOURCE})
+    double = script_of(scripts, "double").source
+    assert len(double.encode()) <= 1500, double
+    run = run_script(double, tmp_path / "runs", {"x": "21"})
+    assert run.ok, run.proc.stderr
+    assert run.text() == "42"
+    greet = script_of(scripts, "greet").source
+    assert "dumps" not in runtime_part(greet)  # text out: nothing to encode (json reads a quoted item)
+    assert run_script(greet, tmp_path / "runs", {"name": "you"}).text() == "hi you"
+    cleanup = script_of(scripts, "cleanup").source
+    assert runtime_part(cleanup) == "# flowc step script: flow.cleanup"  # no runtime at all
+    assert cleanup.endswith('if __name__ == "__main__":\n    cleanup()\n')
+    assert run_script(cleanup, tmp_path / "runs").proc.stdout == "clean\n"
+
+
+# (parameters, return annotation, runtime text that must be there, that must not)
+SELECTIVE = [
+    (
+        "x: int",
+        "int",
+        ["def _dec(", "def _enc(", "import json as _json, os as _os\n"],
+        ["def _loc(", "def _place(", "shutil", '"list"', '"dict"', 't["inner"]', "RunStatus", "Path", "_art"],
+    ),
+    ("x: list[float]", "None", ['"list"', "def _dec("], ['"dict"', "def _enc(", "dumps", '"int"']),
+    ("x: dict[str, Optional[bool]]", "None", ['"dict"', '"optional"', '"bool"'], ['"list"', "def _enc("]),
+    ("x: str", "str", ["def _enc(", "def _value("], ["dumps", "def _dec(", "def _show("]),
+    ('x: Literal["a", "b"]', 'Literal["c"]', ['"literal"', "def _show("], ["dumps"]),
+    ("x: Literal[1, 2]", "None", ['"literal"', "json"], []),
+    ("x: Any", "Any", ['"any"', "dumps"], ['"list"']),
+    ("x: Optional[RunStatus]", "None", ['"optional"', "class _RunStatus", "import enum"], ["dumps"]),
+    (
+        "x: Dataset",
+        "None",
+        ["def _loc(", "from pathlib import Path as _Path"],
+        ["def _place(", "def _dec(", "json", '"list"'],
+    ),
+    ("x: list[Dataset]", "None", ["def _loc(", '"list"'], ['"dict"', '"optional"']),
+    ("", "Model", ["def _place(", "shutil"], ["def _loc(", "def _value(", '"list"', '"dict"']),
+    ("", "dict[str, Model]", ["def _place(", '"dict"'], ['"optional"', "def _loc("]),
+    ("x: Dataset, y: int", "None", ["def _art(", "def _loc(", "def _value("], ["def _place("]),
+    ("x: int", "None", ["def _value("], ["def _enc(", "def _art(", "_OUTPUTS_DIR"]),
+    ("", "Pair", ["getattr(res, n)", "def _place(", "def _enc(", "def _art("], ["def _loc("]),
+]
+
+
+@pytest.mark.parametrize(
+    ("params", "returns", "present", "absent"), SELECTIVE, ids=[f"({p})->{r}" for p, r, _, _ in SELECTIVE]
+)
+def test_the_runtime_holds_only_what_the_interface_needs(
+    tmp_path: Path, params: str, returns: str, present: list[str], absent: list[str]
+) -> None:
+    source = (
+        "from typing import Any, Literal, NamedTuple, Optional\n"
+        "from flowc import Dataset, Model, RunStatus, step\n\n\n"
+        "class Pair(NamedTuple):\n    model: Model\n    size: int\n\n\n"
+        f"@step\ndef f({params}) -> {returns}:\n    raise NotImplementedError\n"
+    )
+    _, scripts = shipped(tmp_path / "proj", {"flow.py": source})
+    runtime = runtime_part(script_of(scripts, "f").source)
+    assert [p for p in present if p not in runtime] == []
+    assert [a for a in absent if a in runtime] == []
+    assert "\n#" not in runtime  # the generated runtime carries no comments, nor blank lines
+    ast.parse(runtime, feature_version=(3, 8))
+
+
+def test_stand_ins_for_flowc_only_when_the_code_uses_them(tmp_path: Path) -> None:
+    source = """
+        import flowc as fc
+        from flowc import Retry, RunStatus, after, parallel, step
+
+        POLICY = Retry(limit=2)
+
+
+        @step(retries=Retry(limit=3))
+        def plain(x: int) -> int:
+            return x
+
+
+        @step(retries=fc.Retry(limit=3))
+        def policy(status: str) -> str:
+            return f"{POLICY.limit} {status == RunStatus.FAILED} {fc.Model.__name__}"
+
+
+        @step
+        def everything() -> str:
+            ns = fc
+            with after():
+                return str(sorted(k for k in vars(ns) if not k.startswith("_")) + parallel([1]))
+        """
+    _, scripts = shipped(tmp_path / "proj", {"flow.py": source})
+    plain = script_of(scripts, "plain").source
+    for absent in ("Retry", "RunStatus", "_step", "_namespace", "contextlib", "types"):
+        assert absent not in plain
+    policy = script_of(scripts, "policy").source
+    assert "class _Retry" in policy
+    assert "class _RunStatus" in policy
+    assert "_namespace = _types.SimpleNamespace(Model=_Path)\n" in policy  # `fc.Retry` was cut off
+    run = run_script(policy, tmp_path / "runs", {"status": "Failed"})
+    assert run.ok, run.proc.stderr
+    assert run.text() == "2 True Path"
+    everything = script_of(scripts, "everything").source
+    assert "def _after(" in everything
+    run = run_script(everything, tmp_path / "runs")
+    assert run.ok, run.proc.stderr
+    stand_ins = ["Artifact", "Dataset", "HTML", "Markdown", "Metrics", "Model", "Retry", "RunStatus"]
+    assert run.text() == str([*stand_ins, "after", "flow", "parallel", "step", 1])
+
+
+CLASHING = """
+import json as _json
+import os as _os
+
+from flowc import step
+
+
+def _fail(message: str) -> str:
+    return "fail:" + message
+
+
+def _run(*args: object) -> str:
+    return "run"
+
+
+_dec = "dec"
+
+
+@step
+def clash(x: int, names: list[str]) -> str:
+    return " ".join([_fail(str(x)), _run(), _dec, _os.path.basename("/a/b"), _json.dumps(names)])
+"""
+
+
+def test_runtime_names_the_user_code_binds_keep_their_long_form(tmp_path: Path) -> None:
+    _, scripts = shipped(tmp_path / "proj", {"flow.py": CLASHING})
+    source = script_of(scripts, "clash").source
+    runtime = runtime_part(source)
+    for name in ("_flowc_fail", "_flowc_run", "_flowc_dec", "_flowc_os", "_flowc_json"):
+        assert name in runtime
+    assert "def _value(" in runtime  # what doesn't clash stays short
+    run = run_script(source, tmp_path / "runs", {"x": "3", "names": '["a"]'})
+    assert run.ok, run.proc.stderr
+    assert run.text() == 'fail:3 run dec b ["a"]'
+    run = run_script(source, tmp_path / "runs", {"x": "oops", "names": "[]"})
+    assert run.proc.returncode != 0
+    assert "flowc: input `x`" in run.proc.stderr
+
+
+def test_every_variant_of_the_runtime_is_valid_python_38() -> None:
+    """All combinations of the flags that choose between lines of one function."""
+    choices = ["i_val", "i_art", "out", "fields", "o_val", "o_art", "d_parse", "d_str", "d_strlit", "show"]
+    base = {"fail", "art", "dec", "value", "loc", "enc", "place", "run", "nest", "lit"}
+    base |= {"RunStatus", "Retry", "step", "parallel", "after", "d_any", "d_optional", "e_text", "e_json"}
+    for mask in range(1 << len(choices)):
+        flags = base | {c for i, c in enumerate(choices) if mask >> i & 1}
+        text = shipping_runtime.render(flags, lambda name: name)
+        ast.parse(text, feature_version=(3, 8))
+        compile(text, "<runtime>", "exec")
+    assert shipping_runtime.render(set(), lambda name: name) == ""
+
+
+# --- value_reader: a step input's decoding, for other generated scripts ------------------------
+
+READER_DRIVER = """
+import json, os, sys
+
+results = []
+for snippet, descriptor, text in json.load(sys.stdin):
+    namespace = {}
+    exec(snippet, namespace)
+    assert all(k.startswith("_flowc_") for k in namespace if k != "__builtins__"), sorted(namespace)
+    if text is None:
+        os.environ.pop("FLOWC_IN_x", None)
+    else:
+        os.environ["FLOWC_IN_x"] = text
+    try:
+        results.append(repr(namespace["_flowc_value"]("x", descriptor)))
+    except SystemExit as exc:
+        results.append("exit: " + str(exc))
+print(json.dumps(results))
+"""
+
+
+def _read_values(tmp_path: Path, cases: list[tuple[str, Descriptor, str | None]]) -> list[str]:
+    driver = tmp_path / "driver.py"
+    driver.write_text(READER_DRIVER, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, *STDLIB_ONLY, str(driver)],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr
+    results: list[str] = json.loads(proc.stdout)
+    return results
+
+
+def test_value_reader_decodes_exactly_like_a_step_input(tmp_path: Path) -> None:
+    loaded, scripts = shipped(tmp_path / "proj", {"flow.py": DECODING_SOURCE})
+    assert loaded.program is not None
+    descriptors = {s.function: type_descriptor(s.params[0].type) for s in loaded.program.steps}
+    mixed = value_reader(descriptors.values())
+    cases: list[tuple[str, Descriptor, str | None]] = []
+    for i, (_, text, _) in enumerate(DECODING):
+        descriptor = descriptors[f"echo_{i}"]
+        reader = value_reader([descriptor])
+        # the step's own decoding is the same code, its names shortened
+        assert re.sub(r"\b_flowc_", "_", reader) in script_of(scripts, f"echo_{i}").source
+        cases += [(reader, descriptor, text), (mixed, descriptor, text)]
+    results = _read_values(tmp_path, cases)
+    assert results == [repr(expected) for _, _, expected in DECODING for _ in range(2)]
+
+
+def test_value_reader_fails_like_a_step_input(tmp_path: Path) -> None:
+    int_t, bool_t = type_descriptor(t.INT), type_descriptor(t.BOOL)
+    list_t = type_descriptor(t.ListT(t.INT))
+    cases: list[tuple[str, Descriptor, str | None]] = [
+        (value_reader([int_t]), int_t, "2.5"),
+        (value_reader([int_t]), int_t, "abc"),
+        (value_reader([list_t]), list_t, '{"a": 1}'),
+        (value_reader([bool_t]), bool_t, "1"),
+        (value_reader([int_t]), int_t, None),
+    ]
+    results = _read_values(tmp_path, cases)
+    assert all(r.startswith("exit: flowc: input `x`") for r in results), results
+    assert "FLOWC_IN_x" in results[-1]
+
+
+def test_value_reader_is_minimal_and_refuses_artifacts() -> None:
+    reader = value_reader([type_descriptor(t.INT), type_descriptor(t.STR)])
+    assert "def _flowc_value(" in reader
+    assert len(reader) < 800, reader
+    for absent in ('"list"', '"optional"', "RunStatus", "Path", "dumps", "_flowc_run"):
+        assert absent not in reader
+    assert "dumps" not in value_reader([type_descriptor(t.STR)])
+    assert "class _flowc_RunStatus" in value_reader([type_descriptor(t.RunStatusT())])
+    with pytest.raises(ValueError, match="artifact"):
+        value_reader([type_descriptor(t.ListT(t.ArtifactT("Model")))])
+
+
 # --- packages, hostile values, how the script is started ----------------------------------------
 
 
@@ -747,8 +1035,7 @@ def test_packages_are_installed_before_the_user_code(tmp_path: Path) -> None:
         """
     _, scripts = shipped(tmp_path / "proj", {"flow.py": source})
     script = script_of(scripts, "parse").source
-    install = script.index('"pip", "install", "--quiet", "--disable-pip-version-check", *_flowc_PACKAGES')
-    assert "_flowc_PACKAGES = ['pyyaml>=6']" in script
+    install = script.index('"pip", "install", "--quiet", "--disable-pip-version-check", \'pyyaml>=6\'])')
     assert install < script.index("import yaml")
     run = run_script(
         script, tmp_path / "runs", {"text": "a: 1\nb: 2\n"}, flags=("-I",)
@@ -759,7 +1046,7 @@ def test_packages_are_installed_before_the_user_code(tmp_path: Path) -> None:
 
 def test_steps_without_packages_never_call_pip(tmp_path: Path) -> None:
     _, scripts = shipped(tmp_path / "proj", {"flow.py": OUTPUTS_SOURCE})
-    assert all("_flowc_PACKAGES" not in s.source for s in scripts.values())
+    assert all("pip" not in s.source and "subprocess" not in s.source for s in scripts.values())
 
 
 HOSTILE = [
@@ -1241,3 +1528,24 @@ def test_deep_helper_chains_and_nesting_do_not_exhaust_the_stack(tmp_path: Path)
     run = run_script(script.source, tmp_path / "runs", {"x": "4"})
     assert run.ok, run.proc.stderr
     assert run.text() == "4"
+
+
+def test_a_string_quoted_as_json_by_the_engine_is_unquoted(tmp_path: Path) -> None:
+    """FLOWC_JSON_<p>=1: the engine sent the text as a JSON string (Argo's string loop items)."""
+    _, scripts = shipped(tmp_path / "proj", {"flow.py": MINIMAL_SOURCE})
+    greet = script_of(scripts, "greet").source
+    text = 'line one\nsays "hi" \\ ünï'
+    run = run_script(greet, tmp_path / "runs", {"name": json.dumps(text)}, extra_env={"FLOWC_JSON_name": "1"})
+    assert run.ok, run.proc.stderr
+    assert run.text() == f"hi {text}"
+
+
+def test_an_unresolved_fan_in_is_an_empty_list(tmp_path: Path) -> None:
+    """Argo skips an empty `withParam` fan-out and passes the tag text (v3) or "" (v4) on."""
+    source = "from flowc import step\n\n@step\ndef total(xs: list[int]) -> int:\n    return sum(xs)\n"
+    _, scripts = shipped(tmp_path / "proj", {"flow.py": source})
+    script = script_of(scripts, "total").source
+    for text in ("", "{{tasks.score.outputs.parameters.output}}", "[]"):
+        run = run_script(script, tmp_path / "runs", {"xs": text})
+        assert run.ok, run.proc.stderr
+        assert run.text() == "0"

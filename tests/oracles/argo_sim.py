@@ -6,8 +6,10 @@ controller substitutes them), input artifacts placed at their paths, outputs rea
 their paths. Every pod is a ``python`` subprocess with a minimal environment and its own
 directories: template paths under ``/tmp/flowc/inputs`` and ``/tmp/flowc/outputs`` are mapped
 to per-pod directories, announced to the script through ``FLOWC_INPUTS_DIR`` /
-``FLOWC_OUTPUTS_DIR``; the real ``/tmp/flowc`` is never touched by the simulator (a script
-that writes there anyway is reported in ``Run.warnings``).
+``FLOWC_OUTPUTS_DIR``. The real ``/tmp/flowc`` belongs to no run: an audit hook installed as
+``usercustomize`` under the pod's ``$HOME`` (as ``sitecustomize`` on a pod-private PYTHONPATH
+where the interpreter ignores the user site, e.g. a venv) makes any use of it a
+``PermissionError``, and the node gets a warning in ``Run.warnings``.
 
 Semantics follow the controller's code, not its docs; the functions relied on are named where
 they are reimplemented (argoproj/argo-workflows, v3.5-v3.7 and v4, ``workflow/controller`` unless
@@ -43,6 +45,7 @@ import random
 import re
 import shutil
 import signal
+import site
 import string
 import subprocess
 import sys
@@ -383,14 +386,15 @@ def _replace_tag(tag: str, tags: Mapping[str, str], allow_unresolved: bool) -> s
     raise ArgoError(f"failed to resolve {{{{{tag}}}}}")
 
 
-def _substitute_object(obj: Any, tags: Mapping[str, str], allow_unresolved: bool) -> Any:
+def _substitute_object(obj: Any, tags: Mapping[str, str], allow_unresolved: bool) -> dict[str, Any]:
     text = substitute(json.dumps(obj, ensure_ascii=False), tags, allow_unresolved)
     try:
-        return json.loads(text)
+        result: dict[str, Any] = json.loads(text)
     except ValueError as exc:
         raise ArgoError(
             f"cannot finish template replacement because the result was invalid JSON: {exc}"
         ) from exc
+    return result
 
 
 _TAG = re.compile(r"\{\{([^{}]*)\}\}")
@@ -542,11 +546,13 @@ class _GvParser:
         return node
 
     def logical(self, op: str) -> Any:
-        below = (lambda: self.logical("&&")) if op == "||" else self.comparison
-        node = below()
+        node = self.operand_of(op)
         while self.take_op(op):
-            node = (op, node, below())
+            node = (op, node, self.operand_of(op))
         return node
+
+    def operand_of(self, op: str) -> Any:
+        return self.logical("&&") if op == "||" else self.comparison()
 
     def comparison(self) -> Any:
         node = self.additive()
@@ -984,7 +990,7 @@ class _Simulator:
             "workflow.creationTimestamp.s": str(int(self.created.timestamp())),
             "workflow.mainEntrypoint": self.spec.get("entrypoint") or "",
             "workflow.duration": "0.000000",
-            "workflow.parameters": json.dumps([_param_json(p) for p in params], separators=(",", ":")),
+            "workflow.parameters": _params_json(params),
         }
         for param in params:
             if param.get("value") is not None:
@@ -1023,7 +1029,9 @@ class _Simulator:
 
     def _run_exit_handler(self, status: str, message: str) -> tuple[Node | None, str, str]:
         self.globals["workflow.status"] = status
-        self.globals["workflow.failures"] = json.dumps(json.dumps(self._failures(), separators=(",", ":")))
+        # "This strconv.Quote is necessary so that the escaped quotes are not removed" (operate)
+        self.globals["workflow.failures"] = '"' + go_quote(go_json(self._failures())) + '"'
+        exit_node: Node | None
         try:
             exit_node = self._execute_template(
                 "onExit", ("onExit",), (None,), self.spec["onExit"], self.arguments, True
@@ -1033,7 +1041,7 @@ class _Simulator:
             return exit_node, ERROR if status == SUCCEEDED else status, str(exc)
         except _Deadline as exc:
             return None, ERROR, self._deadline_message(exc)
-        if status == SUCCEEDED and exit_node.phase in (FAILED, ERROR):
+        if status == SUCCEEDED and exit_node is not None and exit_node.phase in (FAILED, ERROR):
             return exit_node, exit_node.phase, exit_node.message
         return exit_node, status, message
 
@@ -1167,11 +1175,7 @@ class _Simulator:
         tmpl = _substitute_object(tmpl, {**self.globals, **local}, True)
         inputs = tmpl.get("inputs") or {}
         tags = {f"inputs.parameters.{p['name']}": p["value"] for p in inputs.get("parameters") or []}
-        tags["inputs.parameters"] = json.dumps(
-            [_param_json(p) for p in inputs.get("parameters") or []],
-            separators=(",", ":"),
-            ensure_ascii=False,
-        )
+        tags["inputs.parameters"] = _params_json(inputs.get("parameters") or [])
         for art in inputs.get("artifacts") or []:
             if art.get("path"):
                 tags[f"inputs.artifacts.{art['name']}.path"] = art["path"]
@@ -1510,12 +1514,14 @@ class _Simulator:
         dirs = {name: pod / name for name in ("inputs", "outputs", "work", "home", "staging")}
         for directory in dirs.values():
             directory.mkdir(parents=True)
-        _install_guard(dirs["home"])
+        guard_path = _install_guard(dirs["home"], pod / "guard")
         mapped = _PathMap(dirs["inputs"], dirs["outputs"], tmpl["name"])
         for art in (tmpl.get("inputs") or {}).get("artifacts") or []:
             if "_sim" in art:
                 _copy(self._artifact(art["_sim"]).path, mapped(art["path"]))
         env = self._pod_env(node, script, dirs)
+        if guard_path is not None:
+            env["PYTHONPATH"] = str(guard_path)  # only where usercustomize can't work (a venv)
         (dirs["staging"] / "script").write_text(script.get("source") or "", encoding="utf-8")
         started = time.monotonic()
         exit_code, stdout, stderr, phase, message = self._spawn(dirs, env, tmpl)
@@ -1672,16 +1678,27 @@ def _normalize_spec(spec: dict[str, Any]) -> None:
             for param in (task.get("arguments") or {}).get("parameters") or []:
                 if param.get("valueFrom"):
                     raise SimulatorError(f"task {task['name']!r}: argument valueFrom is not supported")
-        if "steps" in tmpl or "templateRef" in json.dumps(tmpl.get("dag") or {}):
+        if "steps" in tmpl or any(
+            "templateRef" in t or "inline" in t for t in (tmpl.get("dag") or {}).get("tasks") or []
+        ):
             raise SimulatorError(
                 f"template {tmpl['name']!r}: steps templates and templateRef are not supported"
             )
 
 
-def _param_json(param: Mapping[str, Any]) -> dict[str, Any]:
-    # the field order of wfv1.Parameter
+def _params_json(params: list[dict[str, Any]]) -> str:
+    # json.Marshal of []wfv1.Parameter: struct field order, not sorted; Go string escaping
     keys = ("name", "default", "value", "valueFrom", "globalName", "enum", "description")
-    return {k: param[k] for k in keys if param.get(k) is not None}
+    return (
+        "["
+        + ",".join(
+            "{"
+            + ",".join(f"{_go_json_string(k)}:{go_json(p[k])}" for k in keys if p.get(k) is not None)
+            + "}"
+            for p in params
+        )
+        + "]"
+    )
 
 
 def _should_expand(task: Mapping[str, Any]) -> bool:
@@ -1911,10 +1928,20 @@ _sys.addaudithook(_argo_sim_guard)
 """
 
 
-def _install_guard(home: Path) -> None:
-    site = home / ".local" / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
-    site.mkdir(parents=True)
-    (site / "usercustomize.py").write_text(_GUARD, encoding="utf-8")
+def _install_guard(home: Path, fallback: Path) -> Path | None:
+    """Install the /tmp/flowc guard: as ``usercustomize`` under $HOME when the interpreter reads
+    the user site (then the pod env needs nothing more), else as ``sitecustomize`` in a directory
+    of its own that must go on PYTHONPATH (returned)."""
+    if site.ENABLE_USER_SITE:
+        folder = (
+            home / ".local" / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
+        )
+        folder.mkdir(parents=True)
+        (folder / "usercustomize.py").write_text(_GUARD, encoding="utf-8")
+        return None
+    fallback.mkdir(parents=True)
+    (fallback / "sitecustomize.py").write_text(_GUARD, encoding="utf-8")
+    return fallback
 
 
 def _text(data: bytes) -> str:

@@ -130,7 +130,7 @@ def test_a_diamond_runs_in_dependency_order_and_returns_the_entrypoint_outputs(t
     assert pod.inputs == {"who": "a", "log": str(log)}
     # the pod's environment: minimal, per-pod directories, no PYTHONPATH to the repository
     env = pod.env
-    assert "PYTHONPATH" not in env and "VIRTUAL_ENV" not in env
+    assert "VIRTUAL_ENV" not in env and env.get("PYTHONPATH", str(run.workdir)).startswith(str(run.workdir))
     assert {"PATH", "HOME", "FLOWC_IN_who", "FLOWC_IN_log", "FLOWC_INPUTS_DIR", "FLOWC_OUTPUTS_DIR"} <= set(
         env
     )
@@ -614,6 +614,48 @@ def test_nested_dag_with_inputs_outputs_and_artifacts(tmp_path: Path) -> None:
     assert run.outputs == {"n": "2"}
     assert run.artifacts["report"].read_text() == ">alpha<\n>beta<"
     assert run.task("read").stdout == ">alpha<\n>beta<\n"
+
+
+def test_a_loop_over_a_nested_dag_aggregates_the_dag_outputs(tmp_path: Path) -> None:
+    run = _run(
+        tmp_path,
+        """
+        kind: Workflow
+        metadata: {generateName: subloop-}
+        spec:
+          entrypoint: main
+          templates:
+          - name: main
+            outputs: {parameters: [{name: r, valueFrom: {parameter: '{{tasks.sum.outputs.parameters.output}}'}}]}
+            dag:
+              tasks:
+              - name: per-item
+                template: body
+                withParam: '["a", "bb"]'
+                arguments: {parameters: [{name: item, value: '{{item}}'}]}
+              - name: sum
+                template: echo
+                depends: per-item
+                arguments: {parameters: [{name: v, value: '{{tasks.per-item.outputs.parameters.size}}'}]}
+          - name: body
+            inputs: {parameters: [{name: item}]}
+            outputs: {parameters: [{name: size, valueFrom: {parameter: '{{tasks.measure.outputs.parameters.output}}'}}]}
+            dag:
+              tasks:
+              - {name: upper, template: echo, arguments: {parameters: [{name: v, value: '{{inputs.parameters.item}}!'}]}}
+              - name: measure
+                template: echo
+                depends: upper
+                arguments: {parameters: [{name: v, value: '{{tasks.upper.outputs.parameters.output}}'}]}
+    """,
+        ECHO,
+    )
+    assert run.status == "Succeeded"
+    assert [n.name for n in run.find("per-item.measure")] == [
+        "per-item(0:a).measure",
+        "per-item(1:bb).measure",
+    ]
+    assert run.outputs == {"r": '["a!","bb!"]'}
 
 
 # --- retries, deadlines, exit handler ------------------------------------------------------------

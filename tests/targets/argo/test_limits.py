@@ -72,7 +72,7 @@ def test_unsupported_constructs_are_fc501(tmp_path: Path, body: str) -> None:
 
 
 def test_object_over_the_size_budget_is_fc502_with_a_breakdown(tmp_path: Path) -> None:
-    result = compile_source(tmp_path, "\n@flow\ndef f() -> None:\n    show('x')\n", size_budget=2000)
+    result = compile_source(tmp_path, "\n@flow\ndef f() -> None:\n    show('x')\n", size_budget=500)
     assert codes(result) == ["FC502"]
     assert any("template" in note for note in result.diagnostics[0].notes)
     assert result.outputs == ()
