@@ -120,7 +120,10 @@ def _lint_one(path: Path, result: LintResult) -> None:
         result.diagnostics.append(internal_error(shown, "linting", exc))
         return
     result.diagnostics.extend(loaded.diagnostics)
-    result.diagnostics.extend(shipping_diagnostics(loaded.program, loaded.sources))
+    shipped, texts = shipping_diagnostics(loaded.program, loaded.sources)
+    result.diagnostics.extend(shipped)
+    for module_path, text in texts.items():
+        result.sources.setdefault(module_path, text)
     result.sources.update(loaded.sources)
 
 

@@ -45,7 +45,7 @@ from typing import Literal
 from flowc.compiler import ir
 from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Diagnostic, Span, sort_diagnostics
-from flowc.compiler.frontend.modules import FLOWC_EXPORTS, Module, Project
+from flowc.compiler.frontend.modules import FLOWC_EXPORTS, Module, Project, parse_source
 from flowc.compiler.frontend.resolve import display_path
 from flowc.compiler.rules import diagnostic
 
@@ -75,17 +75,20 @@ def ship_all(program: ir.Program, sources: Mapping[str, str] | None = None) -> d
     return {s.key: shipper.script(s) for s in program.steps}
 
 
-def shipping_diagnostics(program: ir.Program | None, sources: Mapping[str, str]) -> list[Diagnostic]:
-    """What `ship_all` would report, without writing scripts (for `flowc lint`). A fault in a
-    helper shared by several steps is reported once, for the first of them."""
+def shipping_diagnostics(
+    program: ir.Program | None, sources: Mapping[str, str]
+) -> tuple[list[Diagnostic], dict[str, str]]:
+    """What `ship_all` would report, without writing scripts (for `flowc lint`), and the texts
+    of the modules read for it (for excerpts and suppression comments). A fault in a helper
+    shared by several steps is reported once, for the first of them."""
     if program is None or not program.steps:
-        return []
+        return [], {}
     shipper = _Shipper(program, sources)
     found: dict[tuple[str, Span], Diagnostic] = {}
     for step in program.steps:
         for d in shipper.closure(step).diagnostics:
             found.setdefault((d.code, d.span), d)
-    return list(found.values())
+    return list(found.values()), shipper.texts()
 
 
 # --- types at run time -----------------------------------------------------------------------
@@ -553,10 +556,13 @@ class _Shipper:
         try:
             if text is None:
                 text = path.read_bytes().decode("utf-8-sig")
-            tree = ast.parse(text, filename=display)
+            tree = parse_source(text, display)
         except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
             return None  # the loader reports unreadable modules it needs; shipping keeps the import
         return _index(Module(name, display, text, tree))
+
+    def texts(self) -> dict[str, str]:
+        return {mod.module.path: mod.module.text for mod in self._mods.values() if mod is not None}
 
     def find(self, importer: _Mod, dotted: str, level: int) -> Path | None:
         key = (importer.module.path if level else "", dotted, level)

@@ -8,6 +8,7 @@ classes and imports. A `Project` finds the modules a flow imports under the sear
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,9 +130,16 @@ class Module:
         return bool(self.flowc_names or self.flowc_modules)
 
 
+@functools.lru_cache(maxsize=64)
+def parse_source(text: str, path: str) -> ast.Module:
+    """Parse once per text: lint and compile read a module's tree in the frontend and again to
+    ship its steps. Callers must not mutate the tree."""
+    return ast.parse(text, filename=path)
+
+
 def parse_module(name: str, path: str, text: str) -> Module | Diagnostic:
     try:
-        tree = ast.parse(text, filename=path)
+        tree = parse_source(text, path)
     except SyntaxError as exc:
         line, col = exc.lineno or 1, exc.offset or 1
         end_line, end_col = exc.end_lineno or line, exc.end_offset or col

@@ -1549,3 +1549,16 @@ def test_an_unresolved_fan_in_is_an_empty_list(tmp_path: Path) -> None:
         run = run_script(script, tmp_path / "runs", {"xs": text})
         assert run.ok, run.proc.stderr
         assert run.text() == "0"
+
+
+def test_shipping_diagnostics_in_a_helper_module_can_be_suppressed(tmp_path: Path) -> None:
+    """The helper module is read only to ship the step: its comments still count."""
+    helpers = "import os\n\nCLIENT = os.getcwd()  # built at import time\n\n\ndef where() -> str:\n    return CLIENT\n"
+    flow = (
+        "from flowc import step\nfrom helpers import where\n\n@step\ndef use() -> str:\n    return where()\n"
+    )
+    found = lint_source(tmp_path, flow, helpers=helpers)
+    assert [(d.code, Path(d.span.path).name) for d in found] == [("FC401", "helpers.py")]
+    quiet = helpers.replace("    return CLIENT\n", "    return CLIENT  # flowc: ignore[FC401]\n")
+    (tmp_path / "again").mkdir()
+    assert lint_source(tmp_path / "again", flow, helpers=quiet) == []
