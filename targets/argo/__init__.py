@@ -12,6 +12,7 @@ from typing import Any
 from flowc.compiler import ir
 from flowc.compiler.diagnostics import Diagnostic
 from flowc.compiler.rules import diagnostic
+from flowc.compiler.shipping import ship_all
 from flowc.targets import CompileOptions, CompileResult, Output
 from flowc.targets.argo import validate
 from flowc.targets.argo.emit import TARGET, emit
@@ -53,8 +54,6 @@ class ArgoTarget:
 
     def compile(self, program: ir.Program, options: CompileOptions) -> CompileResult:
         lowered, diagnostics = lower_names(program)
-        from flowc.compiler.shipping import ship_all
-
         scripts = ship_all(program, options.sources)
         diagnostics += [d for s in scripts.values() for d in s.diagnostics]
         sources = {key: script.source for key, script in scripts.items()}
