@@ -1,0 +1,79 @@
+"""One attempt of one task: a process running the shipped script, as a pod would.
+
+The process gets a minimal environment (PATH, HOME, LANG, the step's `env` and secrets, the
+`FLOWC_*` variables of the runtime contract), its own session (so a timeout or Ctrl-C kills the
+whole process group, children included), the attempt's work directory as its cwd, and files for
+stdout and stderr.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from flowc.compiler import ir
+from flowc.compiler.shipping import ENV_PREFIX
+
+
+@dataclass(frozen=True)
+class Outcome:
+    exit_code: int | None
+    reason: str | None  # None on success
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+    @property
+    def started(self) -> bool:
+        """Whether the process ran at all (an error before it did is an `error` for retries)."""
+        return self.exit_code is not None
+
+
+def task_env(step: ir.Step, values: Mapping[str, str], inputs: Path, outputs: Path) -> dict[str, str]:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/"),
+        "LANG": os.environ.get("LANG", "C.UTF-8"),
+    }
+    env.update(step.options.env)
+    for secret in step.options.secrets:  # a reference: the value comes from this machine, if at all
+        if secret.env in os.environ:
+            env[secret.env] = os.environ[secret.env]
+    env.update((ENV_PREFIX + name, text) for name, text in values.items())
+    env["FLOWC_INPUTS_DIR"], env["FLOWC_OUTPUTS_DIR"] = str(inputs), str(outputs)
+    return env
+
+
+async def run_process(
+    argv: list[str], env: dict[str, str], cwd: Path, logs: Path, timeout: float | None
+) -> Outcome:
+    """Run to completion, or kill the process group on timeout or cancellation."""
+    with (logs / "stdout").open("wb") as out, (logs / "stderr").open("wb") as err:
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                *argv, cwd=cwd, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=err,
+                start_new_session=True,
+            )  # fmt: skip
+        except (OSError, ValueError) as exc:  # no interpreter, a NUL in a value, …
+            err.write(f"flowc: could not start {argv[0]}: {exc}\n".encode())
+            return Outcome(None, f"could not start: {exc}")
+        try:
+            code = await asyncio.wait_for(proc.wait(), timeout)
+        except TimeoutError:
+            return Outcome(await _kill(proc), "timeout")
+        except asyncio.CancelledError:
+            await asyncio.shield(_kill(proc))
+            raise
+    return Outcome(code, None if code == 0 else f"exit code {code}")
+
+
+async def _kill(proc: asyncio.subprocess.Process) -> int:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    return await proc.wait()
