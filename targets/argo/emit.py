@@ -269,6 +269,14 @@ class Emitter:
             params = step.params
         else:
             sub = self.program.flow(task.callee)
+            if sub.on_exit is not None:
+                raise Unsupported(
+                    task.span,
+                    f"the exit handler of sub-flow `{sub.function}` (Argo runs only the "
+                    "workflow's own exit handler)",
+                    "call the handler's step at the end of the sub-flow, "
+                    "or move `on_exit` to the flow you compile",
+                )
             template = self._flow_template(sub)
             params = sub.params
         entry: dict[str, Any] = {"name": task.id, "template": template}

@@ -27,8 +27,8 @@ def check(flag: bool) -> bool: ...
 """
 
 
-def compile_source(tmp_path: Path, body: str, **options: object) -> CompileResult:
-    loaded = load_one(tmp_path, HEADER + body)
+def compile_source(tmp_path: Path, body: str, flow: str | None = None, **options: object) -> CompileResult:
+    loaded = load_one(tmp_path, HEADER + body, flow)
     assert loaded.ok and loaded.program is not None, loaded.diagnostics
     return load_target("argo").compile(loaded.program, CompileOptions(sources=loaded.sources, **options))  # type: ignore[arg-type]
 
@@ -100,3 +100,19 @@ def test_reserved_task_name_is_fc506(tmp_path: Path) -> None:
 def test_within_limits_compiles(tmp_path: Path) -> None:
     result = compile_source(tmp_path, "\n@flow\ndef f() -> None:\n    show('x')\n")
     assert result.ok and len(result.outputs) == 1
+
+
+def test_a_sub_flows_exit_handler_is_fc501(tmp_path: Path) -> None:
+    body = """
+@step
+def notify() -> None: ...
+
+@flow(on_exit=notify)
+def inner() -> None:
+    show("x")
+
+@flow
+def f() -> None:
+    inner()
+"""
+    assert codes(compile_source(tmp_path, body, "f")) == ["FC501"]
