@@ -30,7 +30,7 @@ def compile_flow(
     target_path: str = typer.Argument(
         ..., metavar="PATH[:FLOW]", help="A flow file, and the flow if it has several."
     ),
-    target: str = typer.Option(..., "--target", "-t", help="argo."),
+    target: str = typer.Option(..., "--target", "-t", help="argo or kfp."),
     output_dir: Path | None = typer.Option(
         None, "--output-dir", "-o", help="Write files here instead of stdout."
     ),

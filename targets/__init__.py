@@ -53,6 +53,7 @@ class Target(Protocol):
 # name → "module:attribute"; imported on first use only
 REGISTRY: dict[str, str] = {
     "argo": "flowc.targets.argo:ArgoTarget",
+    "kfp": "flowc.targets.kfp:KfpTarget",
 }
 
 
