@@ -995,6 +995,18 @@ Reports two names that differ in Python but become equal after the target's nami
 Reports names that collide with words the target gives a meaning to.
 """,
         ),
+        _rule(
+            "FC507",
+            "approximated-by-target",
+            W,
+            "{target} has no exact form for {what}; {hint}",
+            """
+## What it does
+Reports a construct the target expresses only approximately, or leaves to the cluster or the
+run (a schedule on KFP, retrying only some kinds of error): the output is still written, and
+the difference is said, never hidden.
+""",
+        ),
         # FC9xx: internal
         _rule(
             "FC901",

@@ -16,7 +16,6 @@ items `pipelinechannel--<loop>-item`.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from typing import Any
 
 from flowc.compiler import ir
 from flowc.compiler import types as t
-from flowc.compiler.diagnostics import Diagnostic, Severity, Span
+from flowc.compiler.diagnostics import Diagnostic, Span
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.shipping import is_str_like
 from flowc.targets import CompileOptions
@@ -120,8 +119,7 @@ class Emitter:
         return spec, {"platforms": {"kubernetes": {"deploymentSpec": {"executors": executors}}}}
 
     def _warn(self, span: Span, what: str, hint: str) -> None:
-        found = diagnostic("FC501", span, target=TARGET, what=what, hint=hint)
-        self.diagnostics.append(dataclasses.replace(found, severity=Severity.WARNING))
+        self.diagnostics.append(diagnostic("FC507", span, target=TARGET, what=what, hint=hint))
 
     def _flow_warnings(self, flow: ir.Flow) -> None:
         """Flow options a pipeline spec has no place for: said, never dropped silently."""

@@ -313,17 +313,17 @@ FLOW_OPTIONS = {
 
 
 @pytest.mark.parametrize("option", FLOW_OPTIONS.values(), ids=list(FLOW_OPTIONS))
-def test_flow_options_a_pipeline_spec_has_no_place_for_are_fc501_warnings(
+def test_flow_options_a_pipeline_spec_has_no_place_for_are_fc507_warnings(
     tmp_path: Path, option: str
 ) -> None:
     """Said, never dropped silently; set per run or per cluster, so the pipeline still compiles."""
     result = compile_source(tmp_path, f"\n@flow({option})\ndef f() -> None:\n    show('x')\n")
-    assert codes(result) == ["FC501"]
+    assert codes(result) == ["FC507"]
     assert not result.diagnostics[0].is_error
     assert result.ok and len(result.outputs) == 1
 
 
-def test_retrying_only_on_some_errors_is_an_fc501_warning(tmp_path: Path) -> None:
+def test_retrying_only_on_some_errors_is_an_fc507_warning(tmp_path: Path) -> None:
     body = """
 @step(retries=Retry(limit=2, on="transient"))
 def flaky(n: int) -> None: ...
@@ -333,7 +333,7 @@ def f(n: int = 1) -> None:
     flaky(n)
 """
     result = compile_source(tmp_path, body)
-    assert codes(result) == ["FC501"]
+    assert codes(result) == ["FC507"]
     assert result.ok
 
 
