@@ -7,13 +7,11 @@ names keep their Python spelling (Argo allows `_` there), since users type them 
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
-from flowc.compiler import ir
-from flowc.compiler.diagnostics import Diagnostic, Span
-from flowc.compiler.rewrite import rewrite
-from flowc.compiler.rules import diagnostic
+from flowc.compiler import ir, naming
+from flowc.compiler.diagnostics import Diagnostic
+from flowc.compiler.naming import NamingRules
 
 TARGET = "Argo"
 TEMPLATE_NAME_LIMIT = 128
@@ -29,75 +27,9 @@ def kebab(name: str) -> str:
     return text
 
 
+RULES = NamingRules(TARGET, "template", kebab, lambda node: kebab(node.id), TEMPLATE_NAME_LIMIT)
+
+
 def lower_names(program: ir.Program) -> tuple[ir.Program, list[Diagnostic]]:
     """The program with Argo names for steps, flows, tasks, loops and branches."""
-    diagnostics: list[Diagnostic] = []
-    templates: dict[str, tuple[str, Span]] = {}
-    step_names = {
-        s.key: _claim(templates, kebab(s.name), s.name, s.span, "template", diagnostics)
-        for s in program.steps
-    }
-    flow_names = {
-        f.key: _claim(templates, kebab(f.name), f.name, f.span, "template", diagnostics)
-        for f in program.flows
-    }
-    steps = tuple(dataclasses.replace(s, name=step_names[s.key]) for s in program.steps)
-    flows = tuple(_lower_flow(f, flow_names[f.key], diagnostics) for f in program.flows)
-    return dataclasses.replace(program, steps=steps, flows=flows), diagnostics
-
-
-def _claim(
-    taken: dict[str, tuple[str, Span]],
-    name: str,
-    original: str,
-    span: Span,
-    what: str,
-    diagnostics: list[Diagnostic],
-) -> str:
-    if name in taken and taken[name][0] != original:
-        diagnostics.append(
-            diagnostic(
-                "FC505",
-                span,
-                what=f"{what} names",
-                first=taken[name][0],
-                second=original,
-                name=name,
-                target=TARGET,
-            )
-        )
-    elif len(name) > TEMPLATE_NAME_LIMIT:
-        diagnostics.append(
-            diagnostic(
-                "FC504",
-                span,
-                what=f"{what} name",
-                name=name,
-                length=len(name),
-                target=TARGET,
-                limit=TEMPLATE_NAME_LIMIT,
-                hint="shorten it with `name=`",
-            )
-        )
-    taken.setdefault(name, (original, span))
-    return name
-
-
-def _lower_flow(flow: ir.Flow, name: str, diagnostics: list[Diagnostic]) -> ir.Flow:
-    ids: dict[str, str] = {}
-    taken: dict[str, tuple[str, Span]] = {}
-    for node, _ctx in ir.walk(flow.body):
-        ids[node.id] = _claim(taken, kebab(node.id), node.id, node.span, "task", diagnostics)
-
-    def rename(node: object) -> object:
-        if isinstance(node, ir.Task):
-            return dataclasses.replace(node, id=ids[node.id], after=tuple(ids[a] for a in node.after))
-        if isinstance(node, (ir.Loop, ir.Branch)):
-            return dataclasses.replace(node, id=ids[node.id])
-        if isinstance(node, ir.TaskOutput):
-            return dataclasses.replace(node, task=ids[node.task])
-        if isinstance(node, (ir.LoopItem, ir.Collected)):
-            return dataclasses.replace(node, loop=ids[node.loop])
-        return node
-
-    return rewrite(dataclasses.replace(flow, name=name), rename)
+    return naming.lower_names(program, RULES)

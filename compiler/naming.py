@@ -1,0 +1,101 @@
+"""Renaming for a target's naming rules, as an IR→IR pass shared by the targets.
+
+A target says how a step or flow name and a task, loop or branch id become its names; the
+pass renames every node and every reference to it, and reports two Python names that become
+equal (FC505) and names over the target's length limit (FC504), never suffixing silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flowc.compiler import ir
+from flowc.compiler.diagnostics import Diagnostic, Span
+from flowc.compiler.rewrite import rewrite
+from flowc.compiler.rules import diagnostic
+
+
+@dataclass(frozen=True)
+class NamingRules:
+    target: str  # for messages: "Argo", "KFP"
+    kind: str  # what steps and flows become: "template", "component"
+    name: Callable[[str], str]  # step and flow names
+    node: Callable[[ir.Node], str]  # task, loop and branch ids
+    limit: int | None = None  # longest name the target accepts
+
+
+def lower_names(program: ir.Program, rules: NamingRules) -> tuple[ir.Program, list[Diagnostic]]:
+    """The program with the target's names for steps, flows, tasks, loops and branches."""
+    diagnostics: list[Diagnostic] = []
+    taken: dict[str, tuple[str, Span]] = {}
+    step_names = {
+        s.key: _claim(taken, rules.name(s.name), s.name, s.span, rules.kind, rules, diagnostics)
+        for s in program.steps
+    }
+    flow_names = {
+        f.key: _claim(taken, rules.name(f.name), f.name, f.span, rules.kind, rules, diagnostics)
+        for f in program.flows
+    }
+    steps = tuple(dataclasses.replace(s, name=step_names[s.key]) for s in program.steps)
+    flows = tuple(_lower_flow(f, flow_names[f.key], rules, diagnostics) for f in program.flows)
+    return dataclasses.replace(program, steps=steps, flows=flows), diagnostics
+
+
+def _claim(
+    taken: dict[str, tuple[str, Span]],
+    name: str,
+    original: str,
+    span: Span,
+    what: str,
+    rules: NamingRules,
+    diagnostics: list[Diagnostic],
+) -> str:
+    if name in taken and taken[name][0] != original:
+        diagnostics.append(
+            diagnostic(
+                "FC505",
+                span,
+                what=f"{what} names",
+                first=taken[name][0],
+                second=original,
+                name=name,
+                target=rules.target,
+            )
+        )
+    elif rules.limit is not None and len(name) > rules.limit:
+        diagnostics.append(
+            diagnostic(
+                "FC504",
+                span,
+                what=f"{what} name",
+                name=name,
+                length=len(name),
+                target=rules.target,
+                limit=rules.limit,
+                hint="shorten it with `name=`",
+            )
+        )
+    taken.setdefault(name, (original, span))
+    return name
+
+
+def _lower_flow(flow: ir.Flow, name: str, rules: NamingRules, diagnostics: list[Diagnostic]) -> ir.Flow:
+    ids: dict[str, str] = {}
+    taken: dict[str, tuple[str, Span]] = {}
+    for node, _ctx in ir.walk(flow.body):
+        ids[node.id] = _claim(taken, rules.node(node), node.id, node.span, "task", rules, diagnostics)
+
+    def rename(node: object) -> object:
+        if isinstance(node, ir.Task):
+            return dataclasses.replace(node, id=ids[node.id], after=tuple(ids[a] for a in node.after))
+        if isinstance(node, (ir.Loop, ir.Branch)):
+            return dataclasses.replace(node, id=ids[node.id])
+        if isinstance(node, ir.TaskOutput):
+            return dataclasses.replace(node, task=ids[node.task])
+        if isinstance(node, (ir.LoopItem, ir.Collected)):
+            return dataclasses.replace(node, loop=ids[node.loop])
+        return node
+
+    return rewrite(dataclasses.replace(flow, name=name), rename)
