@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
+from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Span
 from flowc.compiler.types import JsonValue, NamedTupleT, NoneT, TupleT, Type
 
@@ -411,3 +412,27 @@ def cond_values(cond: Cond) -> Iterator[Value]:
     else:
         for operand in cond.operands:
             yield from cond_values(operand)
+
+
+def value_type(program: Program, flow: Flow, value: Value, loops: dict[str, Loop] | None = None) -> Type:
+    """The static type of a value in `flow`: a parameter's, a task output's, a loop item's (with
+    its keys), a collected list's; every target needs it to choose how a value travels."""
+    if loops is None:
+        loops = {n.id: n for n, _ in walk(flow.body) if isinstance(n, Loop)}
+    if isinstance(value, ParamRef):
+        p = flow.param(value.name)
+        return p.type if p else t.ANY
+    if isinstance(value, TaskOutput):
+        task = next((x for x in flow.tasks() if x.id == value.task), None)
+        outputs = program.callee_outputs(task) if task else ()
+        return next((o.type for o in outputs if o.name == (value.field or "output")), t.ANY)
+    if isinstance(value, LoopItem):
+        typ = loops[value.loop].item_type if value.loop in loops else t.ANY
+        for _ in value.keys:
+            typ = typ.value if isinstance(typ, t.DictT) else t.ANY
+        return typ
+    if isinstance(value, Collected):
+        return t.ListT(value_type(program, flow, value.value, loops))
+    if isinstance(value, Const):
+        return t.type_of_literal(value.value)
+    return t.STR

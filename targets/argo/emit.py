@@ -414,26 +414,7 @@ class Emitter:
         return f"{{{{tasks.{loop.id}.outputs.parameters.{_collected_name(value)}}}}}"
 
     def _type_of(self, scope: Scope, value: ir.Value) -> t.Type:
-        flow = scope.flow
-        if isinstance(value, ir.ParamRef):
-            p = flow.param(value.name)
-            return p.type if p else t.ANY
-        if isinstance(value, ir.TaskOutput):
-            task = next((x for x in flow.tasks() if x.id == value.task), None)
-            outputs = self.program.callee_outputs(task) if task else ()
-            name = value.field or "output"
-            return next((o.type for o in outputs if o.name == name), t.ANY)
-        if isinstance(value, ir.LoopItem):
-            loop = scope.loops.get(value.loop)
-            typ = loop.item_type if loop else t.ANY
-            for _ in value.keys:
-                typ = typ.value if isinstance(typ, t.DictT) else t.ANY
-            return typ
-        if isinstance(value, ir.Collected):
-            return t.ListT(self._type_of(scope, value.value))
-        if isinstance(value, ir.Const):
-            return t.type_of_literal(value.value)
-        return t.STR
+        return ir.value_type(self.program, scope.flow, value, scope.loops)
 
     # --- loops -------------------------------------------------------------------------
 
@@ -838,7 +819,9 @@ def _json_inputs(program: ir.Program) -> set[tuple[str, str]]:
                     if key in found or arg.param not in params or not is_str_like(params[arg.param].type):
                         continue
                     value = arg.value
-                    item = isinstance(value, ir.LoopItem) and is_str_like(_item_type(loops, value))
+                    item = isinstance(value, ir.LoopItem) and is_str_like(
+                        ir.value_type(program, flow, value, loops)
+                    )
                     forwarded = isinstance(value, ir.ParamRef) and (flow.key, value.name) in found
                     if item or forwarded:
                         found.add(key)
@@ -848,13 +831,6 @@ def _json_inputs(program: ir.Program) -> set[tuple[str, str]]:
 
 def _callee_params(program: ir.Program, task: ir.Task) -> tuple[ir.Param, ...]:
     return program.step(task.callee).params if task.kind == "step" else program.flow(task.callee).params
-
-
-def _item_type(loops: dict[str, ir.Loop], item: ir.LoopItem) -> t.Type:
-    typ = loops[item.loop].item_type if item.loop in loops else t.ANY
-    for _ in item.keys:
-        typ = typ.value if isinstance(typ, t.DictT) else t.ANY
-    return typ
 
 
 def _check_artifact_shape(typ: t.Type, span: Span, what: str) -> None:

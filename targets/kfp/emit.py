@@ -432,26 +432,7 @@ class Emitter:
         return self._kfp_type(dag, value) == "STRING" and not is_str_like(self._type_of(dag, value))
 
     def _type_of(self, dag: Dag, value: ir.Value) -> t.Type:
-        flow = dag.flow
-        if isinstance(value, ir.ParamRef):
-            p = flow.param(value.name)
-            return p.type if p else t.ANY
-        if isinstance(value, ir.TaskOutput):
-            task = next((x for x in flow.tasks() if x.id == value.task), None)
-            outputs = self.program.callee_outputs(task) if task else ()
-            name = value.field or "output"
-            return next((o.type for o in outputs if o.name == name), t.ANY)
-        if isinstance(value, ir.LoopItem):
-            loop = dag.loops.get(value.loop)
-            typ = loop.item_type if loop else t.ANY
-            for _ in value.keys:
-                typ = typ.value if isinstance(typ, t.DictT) else t.ANY
-            return typ
-        if isinstance(value, ir.Collected):
-            return t.ListT(self._type_of(dag, value.value))
-        if isinstance(value, ir.Const):
-            return t.type_of_literal(value.value)
-        return t.STR
+        return ir.value_type(self.program, dag.flow, value, dag.loops)
 
     def _sub_inputs(self, parent: Dag, inner: Dag) -> Spec:
         """The inputs of the task running `inner`: its DAG inputs, as seen from `parent`."""
