@@ -8,7 +8,6 @@ atomically, so a failed compile never leaves a partial file.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import sys
 import tempfile
@@ -20,6 +19,8 @@ from flowc.cli.load import load_or_report
 from flowc.compiler.config import Config, load_config
 from flowc.compiler.diagnostics import FlowcError
 from flowc.targets import CompileOptions, Output, load_target
+
+from flowc import __version__
 
 
 def register(app: typer.Typer) -> None:
@@ -98,24 +99,12 @@ def _options(
 
 def _stamp(target_path: str, sources: dict[str, str]) -> tuple[tuple[str, str], ...]:
     """Provenance for the compiled object: only with --stamp, so plain output stays reproducible."""
-    digest = hashlib.sha256()
-    for path in sorted(sources):
-        digest.update(path.encode() + b"\0" + sources[path].encode() + b"\0")
-    stamps = [("flowc/source-hash", digest.hexdigest())]
-    import git  # only --stamp and submit pay for gitpython
+    from flowc.targets import lineage
 
-    try:
-        repo = git.Repo(
-            Path(target_path.rpartition(":")[0] or target_path).resolve().parent,
-            search_parent_directories=True,
-        )
-        stamps.append(("flowc/git-commit", repo.head.commit.hexsha))
-        if not repo.head.is_detached:
-            stamps.append(("flowc/git-branch", repo.active_branch.name))
-        stamps.append(("flowc/git-dirty", "true" if repo.is_dirty(untracked_files=True) else "false"))
-    except (ValueError, git.exc.GitError) as exc:
-        raise FlowcError(f"--stamp needs a git repository with a commit: {exc}") from exc
-    return tuple(sorted(stamps))
+    found = lineage.collect(Path(target_path.rpartition(":")[0] or target_path), sources, __version__)
+    if found.commit is None:
+        raise FlowcError("--stamp needs a git repository with a commit")
+    return tuple(sorted(lineage.annotations(found).items()))
 
 
 def _compare(directory: Path, outputs: tuple[Output, ...], show_diff: bool) -> int:
