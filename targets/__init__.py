@@ -54,6 +54,7 @@ class Target(Protocol):
 REGISTRY: dict[str, str] = {
     "argo": "flowc.targets.argo:ArgoTarget",
     "kfp": "flowc.targets.kfp:KfpTarget",
+    "metaflow": "flowc.targets.metaflow:MetaflowTarget",
 }
 
 

@@ -1,0 +1,128 @@
+"""The Metaflow target: `flowc compile --target metaflow` writes a FlowSpec Python file.
+
+Passes, in order: Metaflow naming (IR→IR), step shipping, sub-flow inlining (IR→IR), the
+split/join structure (`lower`), emission, then a self-check that the file compiles. What
+Metaflow has no place for (an image, caching, Kubernetes scheduling options, exponential
+backoff, parallelism limits) is an FC507 warning naming it; nothing is dropped silently.
+Nothing here imports metaflow: the file is text, run by the user's Metaflow.
+"""
+
+from __future__ import annotations
+
+from flowc.compiler import ir
+from flowc.compiler.diagnostics import Diagnostic, Span
+from flowc.compiler.rules import diagnostic
+from flowc.compiler.shipping import ship_all
+from flowc.targets import CompileOptions, CompileResult, Output
+from flowc.targets.metaflow.emit import Context, Emitter
+from flowc.targets.metaflow.inline import InlineError, inline
+from flowc.targets.metaflow.names import FLOW_NAME_LIMIT, TARGET, class_name, lower_names
+
+# step options Metaflow has no decorator for, with what to do instead
+_STEP_OPTIONS = {
+    "image": "choose the image when deploying (`--with kubernetes:image=...`)",
+    "cache": "Metaflow runs every step each time; `resume` reuses a failed run's finished steps",
+    "secrets": "use `@secrets` or `@kubernetes(secrets=...)` when deploying",
+    "node_selector": "use `@kubernetes(node_selector=...)` when deploying",
+    "tolerations": "use `@kubernetes(tolerations=...)` when deploying",
+    "volumes": "use `@kubernetes(persistent_volume_claims=...)` when deploying",
+    "packages": "use `@pypi` with `--environment=pypi`, or an image that has them",
+    "gpu_type": "use `@kubernetes(gpu_vendor=...)` or a node selector when deploying",
+}
+_FLOW_OPTIONS = {
+    "image": "choose the image when deploying (`--with kubernetes:image=...`)",
+    "max_parallel": "run with `--max-workers N`",
+    "namespace": "set METAFLOW_KUBERNETES_NAMESPACE when deploying",
+    "service_account": "set METAFLOW_KUBERNETES_SERVICE_ACCOUNT when deploying",
+    "labels": "use `@project` or deployment options for labels",
+    "annotations": "use deployment options for annotations",
+    "ttl": "Metaflow keeps runs in its datastore",
+}
+
+
+class MetaflowTarget:
+    name = "metaflow"
+
+    def compile(self, program: ir.Program, options: CompileOptions) -> CompileResult:
+        lowered, diagnostics = lower_names(program)
+        scripts = ship_all(program, options.sources)
+        diagnostics += [d for s in scripts.values() for d in s.diagnostics]
+        entry = lowered.flow(lowered.entry or lowered.flows[0].key)
+        diagnostics += _flow_name(entry) + _approximations(lowered, entry)
+        if any(d.is_error for d in diagnostics):
+            return CompileResult((), tuple(diagnostics))
+        try:
+            inlined = inline(lowered, entry)
+        except InlineError as exc:
+            span = exc.span if isinstance(exc.span, Span) else entry.span
+            diagnostics.append(
+                diagnostic("FC501", span, target=TARGET, what=str(exc), hint="return a task output")
+            )
+            return CompileResult((), tuple(diagnostics))
+        context = Context(
+            lowered,
+            inlined.flow,
+            entry,
+            inlined.origins,
+            {k: s.source for k, s in scripts.items()},
+            options.sources,
+        )
+        emitter = Emitter(context)
+        text = emitter.emit()
+        diagnostics += emitter.diagnostics
+        if any(d.is_error for d in diagnostics):
+            return CompileResult((), tuple(diagnostics))
+        problem = _self_check(text)
+        if problem:
+            diagnostics.append(diagnostic("FC902", entry.span, target=TARGET, detail=problem))
+            return CompileResult((), tuple(diagnostics))
+        return CompileResult((Output(f"{entry.name}.py", text.encode()),), tuple(diagnostics))
+
+
+def _flow_name(flow: ir.Flow) -> list[Diagnostic]:
+    name = class_name(flow.name)
+    if len(name) <= FLOW_NAME_LIMIT:
+        return []
+    return [
+        diagnostic(
+            "FC504",
+            flow.span,
+            what="flow name",
+            name=name,
+            length=len(name),
+            target=f"{TARGET} on Argo Workflows",
+            limit=FLOW_NAME_LIMIT,
+            hint="shorten it with `@flow(name=...)`",
+        )
+    ]
+
+
+def _approximations(program: ir.Program, entry: ir.Flow) -> list[Diagnostic]:
+    found: list[Diagnostic] = []
+    for flow in program.flows:
+        for option, hint in _FLOW_OPTIONS.items():
+            span = flow.options.span_of(option)
+            if span is not None:
+                found.append(_approximated(span, f"the flow option `{option}`", hint))
+        for node, _ctx in ir.walk(flow.body):
+            if isinstance(node, ir.Loop) and node.max_parallel:
+                found.append(_approximated(node.span, "a loop's `max`", "run with `--max-workers N`"))
+    for step in program.steps:
+        for option, hint in _STEP_OPTIONS.items():
+            span = step.options.span_of(option)
+            if span is not None and (option != "cache" or step.options.cache):
+                found.append(_approximated(span, f"the step option `{option}`", hint))
+    return found
+
+
+def _approximated(span: Span, what: str, hint: str) -> Diagnostic:
+    return diagnostic("FC507", span, target=TARGET, what=what, hint=hint)
+
+
+def _self_check(text: str) -> str | None:
+    """The file must compile as Python (the graph itself is correct by construction)."""
+    try:
+        compile(text, "flow.py", "exec")
+    except SyntaxError as exc:
+        return f"line {exc.lineno}: {exc.msg}"
+    return None

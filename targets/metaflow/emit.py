@@ -1,0 +1,602 @@
+"""The FlowSpec file: parameters, one `@step` per task, and the structure `lower` chose.
+
+Every step body is a few readable lines: the task's inputs as expressions over `self`
+(artifacts and parameters), a call of the module-level `run_<step>` function that runs the
+shipped step script, its outputs stored as artifacts named `<task>_<output>`, and the
+transition. Steps flowc adds are named after what they do: `for_<var>` fans out a loop and
+`for_<var>_join` collects it, `<branch>` chooses a case and `<branch>_merge` is where the
+cases meet, `join_<n>` closes static branches.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import re
+from dataclasses import dataclass, field
+
+from flowc.compiler import ir
+from flowc.compiler import types as t
+from flowc.compiler.diagnostics import Diagnostic, Span
+from flowc.compiler.rules import diagnostic
+from flowc.compiler.shipping import is_str_like, type_descriptor
+from flowc.targets.metaflow import lower as lw
+from flowc.targets.metaflow.names import MODULE_NAMES, TARGET, class_name, step_name
+from flowc.targets.metaflow.runtime import HELPERS
+
+MAX_RETRIES = 4  # metaflow_config MAX_ATTEMPTS (6) minus the first attempt and one spare
+_OPS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_OPS.update({"in": "in", "not in": "not in", "is": "is", "is not": "is not"})
+_QUANTITY = re.compile(r"^([0-9.]+)([a-zA-Z]*)$")
+_BYTES = {"": 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30}
+_BYTES["Ti"] = 2**40
+
+
+@dataclass
+class StepCode:
+    name: str
+    doc: str
+    lines: list[str] = field(default_factory=list)
+    decorators: list[str] = field(default_factory=list)
+    join: bool = False
+    next: str | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the emitter knows about the flow besides its structure."""
+
+    program: ir.Program
+    flow: ir.Flow  # sub-flows inlined, Metaflow names
+    entry: ir.Flow  # the flow as written (its options)
+    origins: dict[str, str]  # task id → the flow it was written in
+    scripts: dict[str, str]  # step key → shipped script
+    sources: dict[str, str]
+
+
+class Emitter:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.steps: list[StepCode] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.names: dict[str, str] = {}  # step and artifact names → what claimed them
+        self.loops = {n.id: n for n, _ in ir.walk(ctx.flow.body) if isinstance(n, ir.Loop)}
+        self.tasks = {n.id: n for n, _ in ir.walk(ctx.flow.body) if isinstance(n, ir.Task)}
+        self.items: dict[str, str] = {}  # loop id → the artifact holding its item
+        self.sources: dict[str, str] = {}  # loop id → the artifact a loop fans out over, when flowc sets it
+        self.joins = 0
+        self.used_steps: dict[str, ir.Step] = {}
+
+    # --- names ------------------------------------------------------------------------------
+
+    def claim(self, name: str, what: str, span: Span) -> None:
+        if name in self.names and self.names[name] != what:
+            self.diagnostics.append(
+                diagnostic(
+                    "FC505",
+                    span,
+                    what="names",
+                    first=self.names[name],
+                    second=what,
+                    name=name,
+                    target=TARGET,
+                )
+            )
+        self.names.setdefault(name, what)
+
+    def fresh(self, base: str) -> str:
+        """A name for a step flowc adds: suffixed, since no user name is involved."""
+        name, n = base, 1
+        while name in self.names:
+            n += 1
+            name = f"{base}_{n}"
+        self.names[name] = name
+        return name
+
+    def artifact(self, task: str, output: str) -> str:
+        return f"{task}_{output}"
+
+    # --- the whole file ---------------------------------------------------------------------
+
+    def emit(self) -> str:
+        flow = self.ctx.flow
+        self.claim("start", "the start step", flow.span)
+        self.claim("end", "the end step", flow.span)
+        for p in flow.params:
+            self.claim(p.name, f"parameter `{p.name}`", p.span)
+        for task in self.tasks.values():
+            self.claim(task.id, f"task `{task.id}`", task.span)
+            for out in self.ctx.program.callee_outputs(task):
+                self.claim(self.artifact(task.id, out.name), f"output `{out.name}` of `{task.id}`", task.span)
+        for out in flow.outputs:
+            self.claim(out.name, f"flow output `{out.name}`", flow.span)
+        for loop in self.loops.values():
+            self.claim(loop.id, f"loop `{loop.id}`", loop.span)
+            item = loop.var if loop.var not in self.names else f"{loop.id}_item"
+            self.claim(item, f"the item of loop `{loop.id}`", loop.span)
+            self.items[loop.id] = item
+        for node, _ctx in ir.walk(flow.body):
+            if isinstance(node, ir.Branch):
+                self.claim(node.id, f"branch `{node.id}`", node.span)
+        start = StepCode("start", "Start the run.")
+        self.steps.append(start)
+        tail = self.seq(lw.lower(flow.body), start)
+        end = self.end_step()
+        self.link(tail, end)
+        self.steps.append(end)
+        return self.module()
+
+    def module(self) -> str:
+        entry, flow = self.ctx.entry, self.ctx.flow
+        cls = class_name(entry.name)
+        parts = [self.header(), HELPERS.strip("\n"), self.step_functions()]
+        hooks = self.exit_hooks()
+        if hooks:
+            parts.append(hooks)
+        decorators = self.flow_decorators()
+        lines = [*decorators, f"class {cls}(FlowSpec):"]
+        if flow.description:
+            lines.append(_indent(_docstring(flow.description), 1))
+        for p in flow.params:
+            lines.append(f"    {p.name} = {self.parameter(p)}")
+        for s in self.ordered_steps():
+            lines.append("")
+            lines.extend(_indent(x, 1) for x in self.step_text(s))
+        parts.append("\n".join(lines))
+        parts.append(f'if __name__ == "__main__":\n    {cls}()')
+        return "\n\n\n".join(parts) + "\n"
+
+    def header(self) -> str:
+        entry = self.ctx.entry
+        used = {d[1:].split("(")[0] for s in self.steps for d in s.decorators}
+        used |= {"exit_hook"} if entry.on_exit is not None else set()
+        used |= {"schedule"} if entry.options.schedule is not None else set()
+        imports = sorted({"FlowSpec", "JSONType", "Parameter", "step"} | used)
+        doc = (
+            f'"""{entry.name}: compiled by flowc from {_module_file(entry.module)} (flow `{entry.function}`).\n\n'
+            f"Check it with `python {entry.name}.py check`, run it with `python {entry.name}.py run`\n"
+            "(parameters as `--name value`). Each step runs its shipped script (below, with what\n"
+            "it needs from its module) through `run_script`; outputs are artifacts named\n"
+            '`<task>_<output>`, and the flow\'s results are artifacts of the `end` step.\n"""'
+        )
+        modules = "import json\nimport os\nimport shutil\nimport subprocess\nimport sys\nimport tempfile"
+        return f"{doc}\n\n{modules}\n\nfrom metaflow import {', '.join(imports)}"
+
+    def ordered_steps(self) -> list[StepCode]:
+        return self.steps
+
+    # --- module-level step functions ----------------------------------------------------------
+
+    def step_functions(self) -> str:
+        blocks = []
+        for key in sorted(self.used_steps, key=lambda k: step_name(self.used_steps[k].name)):
+            step = self.used_steps[key]
+            name = step_name(step.name)
+            self.claim(f"run_{name}", f"step `{step.name}`", step.span)
+            if f"run_{name}" in MODULE_NAMES:
+                self.claim(f"run_{name}", "a name the module defines", step.span)
+            blocks.append(f"{name.upper()}_SCRIPT = {_literal(self.ctx.scripts[key])}")
+            blocks.append(self.step_function(step, name))
+        return "\n\n\n".join(blocks)
+
+    def step_function(self, step: ir.Step, name: str) -> str:
+        kinds = ", ".join(f"{p.name!r}: {_input_kind(p.type)!r}" for p in step.params)
+        outputs = ", ".join(f"({o.name!r}, {_output_kind(o.type)!r})" for o in step.outputs)
+        where = f"{_module_file(step.module)}:{step.span.line}"
+        call = f"run_script({name.upper()}_SCRIPT, inputs, {{{kinds}}}, [{outputs}])"
+        if not step.outputs:
+            body = f"    {call}"
+        elif len(step.outputs) == 1:
+            body = f"    return {call}[0]"
+        else:
+            body = f"    return tuple({call})"
+        doc = f'    """Step `{step.function}` of {where}: its outputs for `inputs`."""'
+        return f"def run_{name}(**inputs):\n{doc}\n{body}"
+
+    def exit_hooks(self) -> str:
+        handler = self.ctx.entry.on_exit
+        if handler is None:
+            return ""
+        step = self.ctx.program.step(handler.step)
+        self.used_steps[step.key] = step
+        name = step_name(step.name)
+        blocks = []
+        for hook, status in (("on_success", "Succeeded"), ("on_error", "Failed")):
+            args = f"{handler.status_param}={status!r}" if handler.status_param else ""
+            blocks.append(
+                f"def {hook}():\n"
+                f'    """The exit handler `{step.function}`, after a run that {status.lower()}."""\n'
+                f"    run_{name}({args})"
+            )
+        return "\n\n\n".join(blocks)
+
+    def flow_decorators(self) -> list[str]:
+        entry = self.ctx.entry
+        out = []
+        if entry.on_exit is not None:
+            out.append("@exit_hook(on_success=[on_success], on_error=[on_error])")
+        schedule = entry.options.schedule
+        if schedule is not None:
+            tz = f", timezone={schedule.timezone!r}" if schedule.timezone else ""
+            out.append(f"@schedule(cron={schedule.cron!r}{tz})")
+        return out
+
+    def parameter(self, p: ir.Param) -> str:
+        typ = p.type
+        inner = typ.inner if isinstance(typ, t.OptionalT) else typ
+        scalar = inner.base if isinstance(inner, t.LiteralT) else inner
+        default = p.default.value if p.default is not None else None
+        args = [repr(p.name)]
+        if isinstance(scalar, t.Scalar) and (isinstance(default, (str, int, float, bool)) or default is None):
+            args.append(f"type={scalar.name}")
+            if p.default is not None:
+                args.append(f"default={default!r}")
+        else:
+            args.append("type=JSONType")
+            if p.default is not None:
+                args.append(f"default={json.dumps(default, sort_keys=True)!r}")
+        if p.default is None:
+            args.append("required=True")
+        args.append(f"help={str(typ)!r}")
+        return f"Parameter({', '.join(args)})"
+
+    # --- structure --------------------------------------------------------------------------
+
+    def seq(self, parts: lw.Seq, tail: StepCode) -> StepCode:
+        for part in parts:
+            if isinstance(part, lw.Par) and not tail.join:
+                tail = self.par(part, tail)
+                continue
+            head, end = self.part(part)
+            self.link(tail, head)
+            tail = end
+        return tail
+
+    def branch(self, parts: lw.Seq, label: str) -> tuple[StepCode, StepCode]:
+        """The first and last step of a path; a pass-through step for a path that starts with
+        static branches or has no task at all."""
+        if parts and not isinstance(parts[0], lw.Par):
+            head, tail = self.part(parts[0])
+            return head, self.seq(parts[1:], tail)
+        head = self.add(StepCode(self.fresh(label), "Pass through."))
+        return head, self.seq(parts, head)
+
+    def part(self, part: lw.Part) -> tuple[StepCode, StepCode]:
+        if isinstance(part, lw.Unit):
+            s = self.task_step(part.task)
+            return s, s
+        if isinstance(part, lw.Foreach):
+            return self.foreach(part)
+        if isinstance(part, lw.Switch):
+            return self.switch(part)
+        head = self.add(StepCode(self.fresh(f"split_{self.joins + 1}"), "Start static branches."))
+        return head, self.par(part, head)
+
+    def par(self, part: lw.Par, opener: StepCode) -> StepCode:
+        self.joins += 1
+        number = self.joins
+        ends = []
+        heads = []
+        for branch in part.branches:
+            head, end = self.branch(branch, "branch_start")
+            heads.append(head)
+            ends.append(end)
+        opener.next = f"self.next({', '.join('self.' + h.name for h in heads)})"
+        join = self.add(StepCode(self.fresh(f"join_{number}"), "Join the static branches.", join=True))
+        join.lines.append("self.merge_artifacts(inputs)")
+        for end in ends:
+            self.link(end, join)
+        return join
+
+    def foreach(self, part: lw.Foreach) -> tuple[StepCode, StepCode]:
+        loop = part.loop
+        opener = self.add(StepCode(loop.id, f"Fan out: for {loop.var} in {self.describe(loop.source)}."))
+        attr = self.foreach_attr(loop, opener)
+        head, end = self.branch(part.body, f"{loop.id}_body")
+        head.lines.insert(0, f"self.{self.items[loop.id]} = self.input")
+        opener.next = f"self.next(self.{head.name}, foreach={attr!r})"
+        join = self.add(
+            StepCode(
+                self.fresh(f"{loop.id}_join"), f"Collect every `{loop.var}` iteration, in order.", join=True
+            )
+        )
+        join.lines.extend(self.collect(part))
+        self.link(end, join)
+        return opener, join
+
+    def foreach_attr(self, loop: ir.Loop, opener: StepCode) -> str:
+        source = loop.source
+        if isinstance(source, ir.ParamRef):
+            return source.name
+        if isinstance(source, ir.TaskOutput) and source.task in self.tasks:
+            outputs = self.ctx.program.callee_outputs(self.tasks[source.task])
+            if source.field is not None or len(outputs) == 1:
+                return self.artifact(source.task, source.field or "output")
+        attr = self.fresh(f"{loop.id}_items")
+        self.sources[loop.id] = attr
+        opener.lines.append(f"self.{attr} = {self.expr(source)}")
+        return attr
+
+    def collect(self, part: lw.Foreach) -> list[str]:
+        lines, exclude = [], [self.items[part.loop.id]]
+        switched = {
+            p.task.id
+            for inner in lw.flatten(part.body)
+            if isinstance(inner, lw.Switch)
+            for case in inner.cases
+            for p in lw.flatten(case)
+            if isinstance(p, lw.Unit)
+        }
+        for inner in lw.flatten(part.body):
+            if isinstance(inner, lw.Unit):
+                task = inner.task
+                for out in self.ctx.program.callee_outputs(task):
+                    name = self.artifact(task.id, out.name)
+                    value = f"getattr(i, {name!r}, None)" if task.id in switched else f"i.{name}"
+                    lines.append(f"self.{name} = [{value} for i in inputs]")
+            elif isinstance(inner, lw.Foreach):
+                exclude.append(self.items[inner.loop.id])
+                exclude.extend([self.sources[inner.loop.id]] if inner.loop.id in self.sources else [])
+            elif isinstance(inner, lw.Switch):
+                exclude.append(f"{inner.branch.id}_case")
+        lines.append(f"self.merge_artifacts(inputs, exclude={sorted(set(exclude))!r})")
+        return lines
+
+    def switch(self, part: lw.Switch) -> tuple[StepCode, StepCode]:
+        branch = part.branch
+        opener = self.add(StepCode(branch.id, f"Choose a case of the branch on line {branch.span.line}."))
+        attr = f"{branch.id}_case"
+        labels = _case_labels(branch)
+        for i, case in enumerate(branch.cases):
+            keyword = "if" if i == 0 else ("else" if case.cond is None else "elif")
+            test = "" if case.cond is None else " " + self.cond(case.cond)
+            opener.lines.append(f"{keyword}{test}:")
+            opener.lines.append(f"    self.{attr} = {labels[i]!r}")
+        cases = list(part.cases)
+        if branch.cases[-1].cond is not None:
+            opener.lines.append("else:")
+            opener.lines.append(f"    self.{attr} = 'else'")
+            labels.append("else")
+            cases.append(())
+        heads, ends = [], []
+        for label, case in zip(labels, cases, strict=True):
+            head, end = self.branch(case, f"{branch.id}_{label}")
+            heads.append(head)
+            ends.append(end)
+        targets = ", ".join(f"{label!r}: self.{h.name}" for label, h in zip(labels, heads, strict=True))
+        opener.next = f"self.next({{{targets}}}, condition={attr!r})"
+        merge = self.add(StepCode(self.fresh(f"{branch.id}_merge"), "The cases meet again."))
+        for end in ends:
+            self.link(end, merge)
+        return opener, merge
+
+    def link(self, source: StepCode, target: StepCode) -> None:
+        source.next = f"self.next(self.{target.name})"
+
+    def add(self, s: StepCode) -> StepCode:
+        self.steps.append(s)
+        return s
+
+    # --- steps ----------------------------------------------------------------------------
+
+    def task_step(self, task: ir.Task) -> StepCode:
+        step = self.ctx.program.step(task.callee)
+        self.used_steps[step.key] = step
+        s = self.add(StepCode(task.id, self.task_doc(task)))
+        args = ", ".join(f"{a.param}={self.expr(a.value)}" for a in task.args)
+        call = f"run_{step_name(step.name)}({args})"
+        outputs = [f"self.{self.artifact(task.id, o.name)}" for o in step.outputs]
+        s.lines.append(f"{', '.join(outputs)} = {call}" if outputs else call)
+        s.decorators = self.decorators(task, step)
+        return s
+
+    def task_doc(self, task: ir.Task) -> str:
+        text = self.ctx.sources.get(task.span.path, "")
+        lines = text.splitlines()
+        line = lines[task.span.line - 1].strip() if 0 < task.span.line <= len(lines) else ""
+        origin = self.ctx.program.flow(self.ctx.origins.get(task.id, self.ctx.entry.key))
+        where = f"{_module_file(origin.module)}:{task.span.line}"
+        return f"{line}  ({where})" if line and '"""' not in line and "\\" not in line else where
+
+    def end_step(self) -> StepCode:
+        end = StepCode("end", "The flow's results." if self.ctx.flow.outputs else "Done.")
+        for out, value in zip(self.ctx.flow.outputs, self.ctx.flow.results, strict=True):
+            end.lines.append(f"self.{out.name} = {self.expr(value)}")
+        return end
+
+    def decorators(self, task: ir.Task, step: ir.Step) -> list[str]:
+        opts = step.options
+        origin = self.ctx.program.flow(self.ctx.origins.get(task.id, self.ctx.entry.key))
+        out: list[str] = []
+        retries = opts.retries or origin.options.retries or self.ctx.entry.options.retries
+        if retries is not None and retries.limit > 0:
+            out.append(self.retry(retries, step, task))
+        timeout = (
+            opts.timeout_seconds or origin.options.timeout_seconds or self.ctx.entry.options.timeout_seconds
+        )
+        if timeout:
+            out.append(f"@timeout(seconds={timeout})")
+        resources = self.resources(step)
+        if resources:
+            out.append(f"@resources({resources})")
+        if opts.env:
+            out.append(f"@environment(vars={dict(opts.env)!r})")
+        if opts.continue_on_failure:
+            out.append(f"@catch(var={task.id + '_failure'!r})")
+        return out
+
+    def retry(self, policy: ir.RetryPolicy, step: ir.Step, task: ir.Task) -> str:
+        span = step.options.span_of("retries") or step.span
+        if policy.limit > MAX_RETRIES:
+            self.diagnostics.append(
+                diagnostic(
+                    "FC501",
+                    span,
+                    target=TARGET,
+                    what=f"{policy.limit} retries",
+                    hint=f"Metaflow makes at most {MAX_RETRIES + 1} attempts of a task: use retries<={MAX_RETRIES}",
+                )
+            )
+        minutes = math.ceil((policy.backoff_seconds or 0) / 60)
+        approximate = [
+            what
+            for what, holds in (
+                ("a backoff that is not whole minutes", (policy.backoff_seconds or 0) % 60 != 0),
+                ("an exponential backoff", policy.factor not in (None, 1)),
+                ("a maximum backoff", policy.max_backoff_seconds is not None),
+                (f"retrying on `{policy.on}` only", policy.on not in ("always", "failure")),
+            )
+            if holds
+        ]
+        for what in approximate:
+            self.diagnostics.append(
+                diagnostic(
+                    "FC507",
+                    span,
+                    target=TARGET,
+                    what=what,
+                    hint=f"`@retry` retries every failure of `{task.id}` after a fixed {minutes} minute(s)",
+                )
+            )
+        return f"@retry(times={policy.limit}, minutes_between_retries={minutes})"
+
+    def resources(self, step: ir.Step) -> str:
+        opts = step.options
+        args = []
+        if opts.cpu is not None:
+            cpu = _cpu(opts.cpu)
+            args.append(f"cpu={cpu}")
+        if opts.memory is not None:
+            args.append(f"memory={_megabytes(opts.memory)}")
+        if opts.gpu:
+            args.append(f"gpu={opts.gpu}")
+        return ", ".join(args)
+
+    def step_text(self, s: StepCode) -> list[str]:
+        head = [*s.decorators, "@step", f"def {s.name}(self{', inputs' if s.join else ''}):"]
+        body = [_docstring(s.doc), *s.lines]
+        if s.next is not None:
+            body.append(s.next)
+        return head + [_indent(line, 1) for line in body]
+
+    # --- values -----------------------------------------------------------------------------
+
+    def expr(self, value: ir.Value) -> str:
+        if isinstance(value, ir.Const):
+            return repr(value.value)
+        if isinstance(value, ir.ParamRef):
+            return f"self.{value.name}"
+        if isinstance(value, ir.TaskOutput):
+            return self.output_expr(value)
+        if isinstance(value, ir.LoopItem):
+            return f"self.{self.items[value.loop]}" + "".join(f"[{k!r}]" for k in value.keys)
+        if isinstance(value, ir.Collected):
+            inner = value.value
+            while isinstance(inner, ir.Collected):
+                inner = inner.value
+            return self.output_expr(inner)
+        parts = [repr(p) if isinstance(p, str) else f"format({self.expr(p)})" for p in value.parts]
+        return " + ".join(parts) if parts else "''"
+
+    def output_expr(self, value: ir.TaskOutput) -> str:
+        task = self.tasks.get(value.task)
+        outputs = self.ctx.program.callee_outputs(task) if task else ()
+        if value.field is None and not any(o.name == "output" for o in outputs):
+            items = ", ".join(f"{o.name!r}: self.{self.artifact(value.task, o.name)}" for o in outputs)
+            return "{" + items + "}"
+        return f"self.{self.artifact(value.task, value.field or 'output')}"
+
+    def cond(self, cond: ir.Cond) -> str:
+        if isinstance(cond, ir.Compare):
+            return f"{self.operand(cond.left)} {_OPS[cond.op]} {self.operand(cond.right)}"
+        if isinstance(cond, ir.Truthy):
+            return self.operand(cond.value)
+        if isinstance(cond, ir.Not):
+            return f"not ({self.cond(cond.operand)})"
+        return f" {cond.op} ".join(f"({self.cond(c)})" for c in cond.operands)
+
+    def operand(self, value: ir.Value) -> str:
+        text = self.expr(value)
+        return f"({text})" if isinstance(value, ir.FString) else text
+
+    def describe(self, value: ir.Value) -> str:
+        if isinstance(value, ir.ParamRef):
+            return value.name
+        if isinstance(value, ir.TaskOutput):
+            return value.task + (f".{value.field}" if value.field else "")
+        if isinstance(value, ir.LoopItem):
+            return value.loop
+        return "a list"
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _module_file(module: str) -> str:
+    """A module's file relative to its import root: where a reader finds the source, the same
+    in every checkout."""
+    return module.replace(".", "/") + ".py"
+
+
+def _case_labels(branch: ir.Branch) -> list[str]:
+    labels = []
+    for i, case in enumerate(branch.cases):
+        labels.append("if" if i == 0 else ("else" if case.cond is None else f"elif_{i}"))
+    return labels
+
+
+def _input_kind(typ: t.Type) -> object:
+    if t.contains_artifact(typ):
+        return type_descriptor(typ)
+    inner = typ.inner if isinstance(typ, t.OptionalT) else typ
+    return "text" if is_str_like(inner) else "json"
+
+
+def _output_kind(typ: t.Type) -> object:
+    if t.contains_artifact(typ):
+        return type_descriptor(typ)
+    if isinstance(typ, t.AnyT):
+        return "any"
+    if isinstance(typ, t.OptionalT) and is_str_like(typ.inner):
+        return "text?"
+    return "text" if is_str_like(typ) else "json"
+
+
+def _cpu(text: str) -> str:
+    if text.endswith("m"):
+        value = int(text[:-1]) / 1000
+        return repr(value)
+    return text
+
+
+def _megabytes(text: str) -> int:
+    """A Kubernetes quantity as the megabytes Metaflow's `memory=` counts (at least as many)."""
+    match = _QUANTITY.match(text)
+    if not match or match.group(2) not in _BYTES:
+        return 4096
+    return max(1, math.ceil(float(match.group(1)) * _BYTES[match.group(2)] / 10**6))
+
+
+def _literal(text: str) -> str:
+    """A string literal for a shipped script, as readable as its content allows."""
+    if all(c in "\n\t" or c.isprintable() for c in text):
+        for candidate in (f'r"""{text}"""', f"r'''{text}'''"):
+            try:
+                if ast.literal_eval(candidate) == text:
+                    return candidate
+            except (SyntaxError, ValueError):
+                continue
+    return repr(text)
+
+
+def _docstring(text: str) -> str:
+    clean = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if clean.endswith('"'):
+        clean = clean[:-1] + '\\"'
+    return f'"""{clean}"""'
+
+
+def _indent(text: str, levels: int) -> str:
+    pad = "    " * levels
+    return "\n".join(pad + line if line else line for line in text.split("\n"))
