@@ -116,6 +116,24 @@ def unpack(carried, shape, path):
                 f.write(data)
 
 
+CLEANUP_SCRIPT = r'''# flowc step script: platform_settings.cleanup
+
+
+def cleanup() -> None:
+    """Exit handler without a status parameter: runs after the flow, whatever happened."""
+    print("cleanup: released the scoring lock")
+
+
+if __name__ == "__main__":
+    cleanup()
+'''
+
+
+def run_cleanup(**inputs):
+    """Step `cleanup` of platform_settings.py:112: its outputs for `inputs`."""
+    run_script(CLEANUP_SCRIPT, inputs, {}, [])
+
+
 FETCH_FEATURES_SCRIPT = r'''# flowc step script: platform_settings.fetch_features
 import json as _json, os as _os, shutil as _shutil
 from pathlib import Path as _Path

@@ -221,6 +221,51 @@ def run_ingest(**inputs):
     return run_script(INGEST_SCRIPT, inputs, {'bucket': 'text', 'limit': 'json'}, [('output', {'k': 'artifact', 'kind': 'Dataset'})])[0]
 
 
+NOTIFY_SCRIPT = r'''# flowc step script: training.notify
+import enum as _enum, os as _os
+class _RunStatus(str, _enum.Enum):
+ SUCCEEDED, FAILED, ERROR = "Succeeded", "Failed", "Error"
+ __str__, __format__ = str.__str__, str.__format__
+def _fail(m): raise SystemExit("flowc: " + m)
+def _dec(v, t, w):
+ k = t["k"]
+ if k == "runstatus":
+  try: return _RunStatus(v)
+  except (TypeError, ValueError): _fail("%s: unknown run status %r" % (w, v))
+ _fail("%s: expected %s, got %.80r" % (w, t["k"], v))
+def _value(n, t):
+ v = _os.environ.get("FLOWC_IN_" + n)
+ if v is None: _fail("input `%s` is missing: FLOWC_IN_%s is not set" % (n, n))
+ return _dec(v, t, "input `%s`" % n)
+def _run(fn, ins, outs):
+ kw = {n: _value(n, t) for n, t, r in ins if r or "FLOWC_IN_" + n in _os.environ}
+ fn(**kw)
+
+
+RunStatus = _RunStatus
+
+
+def notify(status: RunStatus) -> None:
+    """Exit handler: runs once the flow has finished, whatever its outcome."""
+    # compared with strings: in a container the status arrives as a plain str
+    if status == "Succeeded":
+        print("notify: training succeeded")
+    elif status == "Failed":
+        print("notify: training failed, paging the on-call")
+    else:
+        print("notify: training errored (a platform problem), paging the on-call")
+
+
+if __name__ == "__main__":
+    _run(notify, [('status', {'k': 'runstatus'}, 1)], [])
+'''
+
+
+def run_notify(**inputs):
+    """Step `notify` of training.py:105: its outputs for `inputs`."""
+    run_script(NOTIFY_SCRIPT, inputs, {'status': 'text'}, [])
+
+
 PICK_BEST_SCRIPT = r'''# flowc step script: training.pick_best
 import json as _json, os as _os
 def _fail(m): raise SystemExit("flowc: " + m)

@@ -130,8 +130,8 @@ class Emitter:
     def module(self) -> str:
         entry, flow = self.ctx.entry, self.ctx.flow
         cls = class_name(entry.name)
+        hooks = self.exit_hooks()  # first: the handler's step needs its function too
         parts = [self.header(), HELPERS.strip("\n"), self.step_functions()]
-        hooks = self.exit_hooks()
         if hooks:
             parts.append(hooks)
         decorators = self.flow_decorators()
