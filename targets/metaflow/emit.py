@@ -360,8 +360,8 @@ class Emitter:
             labels.append("else")
             cases.append(())
         heads, ends = [], []
-        for label, case in zip(labels, cases, strict=True):
-            head, end = self.branch(case, f"{branch.id}_{label}")
+        for label, path in zip(labels, cases, strict=True):
+            head, end = self.branch(path, f"{branch.id}_{label}")
             heads.append(head)
             ends.append(end)
         targets = ", ".join(f"{label!r}: self.{h.name}" for label, h in zip(labels, heads, strict=True))
