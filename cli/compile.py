@@ -31,7 +31,7 @@ def compile_flow(
     target_path: str = typer.Argument(
         ..., metavar="PATH[:FLOW]", help="A flow file, and the flow if it has several."
     ),
-    target: str = typer.Option(..., "--target", "-t", help="argo or kfp."),
+    target: str = typer.Option(..., "--target", "-t", help="argo, kfp or metaflow."),
     output_dir: Path | None = typer.Option(
         None, "--output-dir", "-o", help="Write files here instead of stdout."
     ),
@@ -104,7 +104,7 @@ def _stamp(target_path: str, sources: dict[str, str]) -> tuple[tuple[str, str], 
     found = lineage.collect(Path(target_path.rpartition(":")[0] or target_path), sources, __version__)
     if found.commit is None:
         raise FlowcError("--stamp needs a git repository with a commit")
-    return tuple(sorted(lineage.annotations(found).items()))
+    return tuple(sorted(lineage.as_annotations(found).items()))
 
 
 def _compare(directory: Path, outputs: tuple[Output, ...], show_diff: bool) -> int:

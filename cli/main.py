@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import click
 import typer
-from flowc.cli import compile, explain, graph, inspect, lint, run
+from flowc.cli import compile, explain, graph, inspect, lint, run, submit
 from flowc.compiler.diagnostics import FlowcError
 
 from flowc import __version__
@@ -23,7 +23,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-for module in (lint, compile, explain, inspect, graph, run):
+for module in (lint, compile, explain, inspect, graph, run, submit):
     module.register(app)
 
 

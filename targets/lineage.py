@@ -151,7 +151,7 @@ def label_value(text: str) -> str:
     return cleaned[: LABEL_VALUE_LIMIT - _HASH_LENGTH - 1].rstrip(_EDGES) + "-" + digest
 
 
-def labels(lineage: Lineage, flow: str) -> dict[str, str]:
+def as_labels(lineage: Lineage, flow: str) -> dict[str, str]:
     """Label-safe lineage of `flow`: what `kubectl get -l` and the engines' UIs filter on."""
     found = {
         "flow": label_value(flow),
@@ -167,7 +167,7 @@ def labels(lineage: Lineage, flow: str) -> dict[str, str]:
     return {PREFIX + key: value for key, value in sorted(found.items())}
 
 
-def annotations(lineage: Lineage) -> dict[str, str]:
+def as_annotations(lineage: Lineage) -> dict[str, str]:
     """The full lineage, values unabridged."""
     found = {
         "source-hash": lineage.source_hash,

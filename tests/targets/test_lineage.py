@@ -94,7 +94,7 @@ def test_any_text_gives_a_valid_label_value(text: str) -> None:
 @given(st.text(alphabet="ab/_-.:@ ", min_size=1, max_size=120))
 def test_labels_are_valid_for_any_branch_name(branch: str) -> None:
     found = lineage.Lineage("f" * 64, "0.1.0+local", "flow.py", "c" * 40, branch, True, "https://h/r")
-    for key, value in lineage.labels(found, "my_flow").items():
+    for key, value in lineage.as_labels(found, "my_flow").items():
         assert lineage.LABEL_KEY.match(key), key
         assert len(value) <= lineage.LABEL_VALUE_LIMIT
         assert lineage.LABEL_VALUE.match(value), value
@@ -127,10 +127,10 @@ def test_a_clean_repository(repo: git.Repo, tmp_path: Path) -> None:
     found = collect(tmp_path)
     assert found.commit == repo.head.commit.hexsha
     assert (found.branch, found.dirty, found.path) == ("main", False, "flow.py")
-    labels = lineage.labels(found, "greet")
+    labels = lineage.as_labels(found, "greet")
     assert labels["flowc/git-commit"] == repo.head.commit.hexsha
     assert (labels["flowc/git-dirty"], labels["flowc/flow"]) == ("false", "greet")
-    assert lineage.annotations(found)["flowc/source-hash"] == found.source_hash
+    assert lineage.as_annotations(found)["flowc/source-hash"] == found.source_hash
     assert len(found.source_hash) == 64
 
 
@@ -167,26 +167,26 @@ def test_a_detached_head_has_no_branch(repo: git.Repo, tmp_path: Path) -> None:
     repo.git.checkout(repo.head.commit.hexsha)
     found = collect(tmp_path)
     assert found.branch is None
-    assert "flowc/git-branch" not in lineage.labels(found, "greet")
-    assert "flowc/git-branch" not in lineage.annotations(found)
+    assert "flowc/git-branch" not in lineage.as_labels(found, "greet")
+    assert "flowc/git-branch" not in lineage.as_annotations(found)
 
 
 def test_a_long_branch_name_is_a_valid_label_and_kept_whole_in_annotations(tmp_path: Path) -> None:
     branch = "feature/" + "very-long-branch-name-" * 4
     git_repo(tmp_path, {"flow.py": FLOW, "helpers.py": HELPERS}, branch=branch)
     found = collect(tmp_path)
-    value = lineage.labels(found, "greet")["flowc/git-branch"]
+    value = lineage.as_labels(found, "greet")["flowc/git-branch"]
     assert len(value) <= lineage.LABEL_VALUE_LIMIT
     assert lineage.LABEL_VALUE.match(value)
-    assert lineage.annotations(found)["flowc/git-branch"] == branch
+    assert lineage.as_annotations(found)["flowc/git-branch"] == branch
 
 
 def test_the_remote_is_recorded_without_credentials(repo: git.Repo, tmp_path: Path) -> None:
     repo.create_remote("origin", "https://bot:ghp_s3cret@github.com/acme/ml.git")
     found = collect(tmp_path)
     assert found.remote == "https://github.com/acme/ml.git"
-    assert "s3cret" not in repr(lineage.annotations(found))
-    assert "flowc/git-remote" not in lineage.labels(found, "greet")  # too long for a label value
+    assert "s3cret" not in repr(lineage.as_annotations(found))
+    assert "flowc/git-remote" not in lineage.as_labels(found, "greet")  # too long for a label value
 
 
 def test_the_upstream_remote_wins_over_origin(repo: git.Repo, tmp_path: Path) -> None:
@@ -207,7 +207,7 @@ def test_outside_a_repository_only_the_source_is_recorded(tmp_path: Path) -> Non
     write_project(tmp_path, {"flow.py": FLOW})
     found = lineage.collect(tmp_path / "flow.py", SOURCES, "0.1.0")
     assert (found.commit, found.branch, found.dirty, found.remote) == (None, None, None, None)
-    assert set(lineage.labels(found, "greet")) == {"flowc/flow", "flowc/source-hash", "flowc/version"}
+    assert set(lineage.as_labels(found, "greet")) == {"flowc/flow", "flowc/source-hash", "flowc/version"}
 
 
 def test_a_repository_without_a_commit_is_dirty(tmp_path: Path) -> None:
