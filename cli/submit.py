@@ -126,7 +126,9 @@ def submit_flow(
     insecure: bool = typer.Option(
         False, "--insecure-skip-verify", "-k", help="Don't verify the server's TLS certificate."
     ),
-    ca_cert: Path = typer.Option(None, "--ca-cert", help="Verify the server against this CA bundle."),
+    ca_cert: Path = typer.Option(
+        None, "--ca-cert", exists=True, dir_okay=False, help="Verify the server against this CA bundle."
+    ),
     timeout: float = typer.Option(30.0, "--request-timeout", help="Seconds to wait for each answer."),
     watch: bool = typer.Option(False, "--watch", "-w", help="Follow the run; exit with its status."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print what would be sent; send nothing."),

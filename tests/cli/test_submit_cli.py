@@ -252,6 +252,22 @@ def test_watch_draws_a_live_table_on_a_terminal(
     assert "Succeeded" in err
 
 
+def test_watch_rides_out_a_failed_read_or_two(
+    project: git.Repo, argo: ArgoServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argo.errors.extend([("GET", 503, "etcd is busy")] * 2)
+    assert argo_submit(capsys, argo, "--watch")[0] == 0
+
+
+def test_watch_gives_up_after_three_failed_reads_in_a_row(
+    project: git.Repo, argo: ArgoServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argo.errors.extend([("GET", 503, "etcd is busy")] * 3)
+    code, _out, err = argo_submit(capsys, argo, "--watch")
+    assert code == 2
+    assert "etcd is busy" in err
+
+
 def test_watch_needs_a_workflow(
     project: git.Repo, argo: ArgoServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
