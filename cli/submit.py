@@ -153,10 +153,28 @@ def submit_flow(
 ) -> int:
     """Compile a flow and submit it to an Argo Server or a KFP API server."""
     request = Request(
-        target_path, target, tuple(params), namespace, server, token, insecure,
-        str(ca_cert) if ca_cert else None, timeout, watch, dry_run, server_dry_run, allow_dirty,
-        argo_kind, argo_version, update, experiment, name, upload, output, poll_interval,
-    )  # fmt: skip
+        target_path=target_path,
+        target=target,
+        params=tuple(params),
+        namespace=namespace,
+        server=server,
+        token=token,
+        insecure=insecure,
+        ca_cert=str(ca_cert) if ca_cert else None,
+        timeout=timeout,
+        watch=watch,
+        dry_run=dry_run,
+        server_dry_run=server_dry_run,
+        allow_dirty=allow_dirty,
+        argo_kind=argo_kind,
+        argo_version=argo_version,
+        update=update,
+        experiment=experiment,
+        name=name,
+        upload=upload,
+        output=output,
+        poll_interval=poll_interval,
+    )
     _check_usage(request)
     compiled = _compile(request)
     if isinstance(compiled, int):
@@ -334,15 +352,7 @@ def _kfp(request: Request, compiled: Compiled) -> int:
     parameters = kfp.encode_parameters(flow, compiled.values)
     name = request.name or f"{flow.name} {datetime.now(UTC):%Y-%m-%d %H-%M-%S}"
     if request.dry_run:
-        if request.upload:
-            sys.stdout.buffer.write(package)
-            _say(
-                f"dry run: would upload pipeline {flow.name} ({request.name or 'a new version'}); nothing was sent"
-            )
-        else:
-            _dry_run(
-                kfp.run_body(package, parameters, name, experiment, ns), f"a run in experiment {experiment}"
-            )
+        _kfp_dry_run(request, package, kfp.run_body(package, parameters, name, experiment, ns))
         return 0
     conn = kfp.connection(config.get("kfp", {}), os.environ, **_connection_flags(request))
     with _redacting(conn.token):
@@ -356,6 +366,16 @@ def _kfp(request: Request, compiled: Compiled) -> int:
         if request.watch:
             return _watch(lambda: kfp.status(conn, created.name), request.poll_interval, created.name)
     return 0
+
+
+def _kfp_dry_run(request: Request, package: bytes, run: dict[str, Any]) -> None:
+    """An upload sends the package as it is; a run inlines it in the body `run` shows."""
+    if not request.upload:
+        _dry_run(run, f"a run in experiment {run['experiment']['display_name']}")
+        return
+    sys.stdout.buffer.write(package)
+    sys.stdout.flush()
+    _say("dry run: would upload this package as a pipeline, or a new version of it; nothing was sent")
 
 
 def _version_name(flow: ir.Flow, found: Lineage) -> str:

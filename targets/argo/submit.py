@@ -43,7 +43,7 @@ FINAL_PHASES = frozenset({"Succeeded", "Failed", "Error"})
 _SHOWN_NODES = frozenset({"Pod", "Skipped", "Suspend"})
 _NAMESPACE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _TRUE = frozenset({"1", "true", "yes"})
-_FALSE = frozenset({"0", "false", "no", ""})
+_FALSE = frozenset({"0", "false", "no"})
 
 Snapshot = tuple[str, str, list[tuple[str, str]]]  # run phase, its message, (task, phase) pairs
 
@@ -111,9 +111,9 @@ def connection(
             f"no Argo Server: give --server, or set {SERVER_ENV} or `server` in [tool.flowc.argo]"
         )
     name = config.get("token-env", TOKEN_ENV)
-    skip = insecure or _flag(env, INSECURE_ENV) or bool(config.get("insecure-skip-verify", False))
+    skip = insecure or _flag(env, INSECURE_ENV) is True or bool(config.get("insecure-skip-verify", False))
     return Connection(
-        server=_url(address, secure=not _flag(env, SECURE_ENV, negate=True), base=env.get(BASE_HREF_ENV, "")),
+        server=_url(address, secure=_flag(env, SECURE_ENV) is not False, base=env.get(BASE_HREF_ENV, "")),
         token=(token or env.get(name) or "").strip() or None,
         verify=not skip,
         ca_cert=ca_cert,
@@ -121,12 +121,12 @@ def connection(
     )
 
 
-def _flag(env: Mapping[str, str], name: str, negate: bool = False) -> bool:
-    """A boolean variable; `negate` asks whether it is explicitly false."""
+def _flag(env: Mapping[str, str], name: str) -> bool | None:
+    """A boolean variable, None when it is unset or empty."""
     text = env.get(name, "").strip().lower()
-    if text not in _TRUE | _FALSE:
+    if text and text not in _TRUE | _FALSE:
         raise FlowcError(f"{name}={text!r}: expected true or false")
-    return (text in _FALSE and text != "") if negate else text in _TRUE
+    return None if not text else text in _TRUE
 
 
 def _url(address: str, secure: bool, base: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import io
 import json
 import logging
@@ -305,7 +306,13 @@ class _Client(kfp.Client):  # type: ignore[misc,unused-ignore]
 @contextlib.contextmanager
 def _client(conn: Connection, namespace: str | None) -> Iterator[Any]:
     with _errors(conn):
-        yield _Client(conn, namespace)
+        yield _connected(conn, namespace)
+
+
+@functools.cache
+def _connected(conn: Connection, namespace: str | None) -> _Client:
+    """One client per server: making one costs a health check, and --watch reads many times."""
+    return _Client(conn, namespace)
 
 
 @contextlib.contextmanager
