@@ -438,6 +438,16 @@ def test_a_missing_client_library_names_the_extra(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("target", ["argo", "kfp"])
+def test_submit_never_runs_the_flows_code(
+    project: git.Repo, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    trap = 'from pathlib import Path\nPath(__file__).with_name("PWNED").write_text("x")\n'
+    commit(project, {"flow.py": trap + SUBMITTED_FLOW})
+    assert submit(capsys, "-t", target, "--dry-run")[0] == 0
+    assert not Path("PWNED").exists()
+
+
 def test_outside_a_git_repository_it_warns_and_submits(
     tmp_path: Path, argo: ArgoServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
