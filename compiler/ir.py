@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from functools import cached_property
+from typing import Literal, TypeAlias, TypeVar
 
 from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Span
@@ -303,7 +304,7 @@ class ExitHandler:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slots: the lookup table below is cached on the instance
 class Flow:
     key: str
     name: str
@@ -326,11 +327,22 @@ class Flow:
             if isinstance(node, Task):
                 yield node
 
+    def task(self, task_id: str) -> Task | None:
+        return self._tasks_by_id.get(task_id)
+
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
 
+    @cached_property
+    def _tasks_by_id(self) -> dict[str, Task]:
+        """Built once per flow: passes look tasks up by id for every value they write."""
+        found: dict[str, Task] = {}
+        for task in self.tasks():
+            found.setdefault(task.id, task)
+        return found
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True)  # not slots: the lookup tables below are cached on the instance
 class Program:
     """A flow to compile, with every flow and step reachable from it (or, for lint, every
     flow of a file)."""
@@ -340,13 +352,31 @@ class Program:
     entry: str | None = None  # Flow.key of the selected flow
 
     def flow(self, key: str) -> Flow:
-        return next(f for f in self.flows if f.key == key)
+        return _found(self._flows_by_key.get(key), key)
 
     def step(self, key: str) -> Step:
-        return next(s for s in self.steps if s.key == key)
+        return _found(self._steps_by_key.get(key), key)
+
+    # Every task asks for its callee: a scan of thousands of steps per task would be quadratic.
+    @cached_property
+    def _flows_by_key(self) -> dict[str, Flow]:
+        return {f.key: f for f in reversed(self.flows)}  # reversed: the first of a key wins
+
+    @cached_property
+    def _steps_by_key(self) -> dict[str, Step]:
+        return {s.key: s for s in reversed(self.steps)}
 
     def callee_outputs(self, task: Task) -> tuple[Output, ...]:
         return self.step(task.callee).outputs if task.kind == "step" else self.flow(task.callee).outputs
+
+
+_Found = TypeVar("_Found")
+
+
+def _found(item: _Found | None, key: str) -> _Found:
+    if item is None:
+        raise StopIteration(key)  # what a search of the tuple raised: callers ask for keys they hold
+    return item
 
 
 # --- traversal ---------------------------------------------------------------------------
@@ -423,7 +453,7 @@ def value_type(program: Program, flow: Flow, value: Value, loops: dict[str, Loop
         p = flow.param(value.name)
         return p.type if p else t.ANY
     if isinstance(value, TaskOutput):
-        task = next((x for x in flow.tasks() if x.id == value.task), None)
+        task = flow.task(value.task)
         outputs = program.callee_outputs(task) if task else ()
         return next((o.type for o in outputs if o.name == (value.field or "output")), t.ANY)
     if isinstance(value, LoopItem):

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flowc.compiler.batch import collector_paused
 from flowc.compiler.diagnostics import Diagnostic, FlowcError, Span, sort_diagnostics
 from flowc.compiler.frontend.loader import load_file
 from flowc.compiler.frontend.resolve import display_path
@@ -98,9 +99,14 @@ def uses_flowc(path: Path) -> bool:
 
 
 def lint_paths(paths: list[Path], enabled: frozenset[str], exclude: list[str] = ()) -> LintResult:  # type: ignore[assignment]
+    with collector_paused():
+        return _lint_paths(paths, enabled, list(exclude))
+
+
+def _lint_paths(paths: list[Path], enabled: frozenset[str], exclude: list[str]) -> LintResult:
     result = LintResult()
     seen: set[Path] = set()
-    for path in discover(paths, list(exclude)):
+    for path in discover(paths, exclude):
         key = path.resolve()
         if key in seen or not uses_flowc(path):
             continue

@@ -57,10 +57,31 @@ Descriptor = dict[str, t.JsonValue]
 
 
 @dataclass(frozen=True)
+class ScriptParts:
+    """A script in the pieces `Script.source` joins, for a target that ships the runtime once
+    for every step that needs the same one (`linked`)."""
+
+    future: str  # `from __future__ import annotations` (it must come first), or ""
+    runtime: str  # flowc's runtime as this step needs it: imports and helpers, "" for none
+    setup: str  # what runs before the user's code: stand-ins, package installs
+    user: str  # the user's code, verbatim
+    call: str  # the call of the step, its interface as literals
+
+    def linked(self, runtime_line: str) -> str:
+        """The script with `runtime_line` in place of the runtime (an engine puts the runtime
+        back there, without its final line break), and without the header and the
+        `__main__` guard: the same program, in fewer bytes."""
+        runtime = f"{runtime_line}\n" if self.runtime else ""
+        blocks = (self.future + runtime, self.setup + self.user, f"{self.call}\n")
+        return "\n".join(b for b in blocks if b)  # a blank line between runtime, code and call
+
+
+@dataclass(frozen=True)
 class Script:
     step: str  # Step.key
     source: str  # a complete Python program; empty when the step's module can't be read
     diagnostics: tuple[Diagnostic, ...]  # FC4xx found while shipping
+    parts: ScriptParts | None = None  # `source` in pieces; None when it is empty
 
 
 def ship(program: ir.Program, step_key: str, sources: Mapping[str, str] | None = None) -> Script:
@@ -578,7 +599,8 @@ class _Shipper:
         mod = self.module(step.path, step.path, step.module)
         if mod is None:
             return Script(step.key, "", diagnostics)
-        return Script(step.key, _render(step, mod, closure), diagnostics)
+        parts = _parts(step, mod, closure)
+        return Script(step.key, _source(step, parts), diagnostics, parts)
 
     def closure(self, step: ir.Step) -> _Closure:
         closure = _Closure(step)
@@ -820,8 +842,8 @@ def _segment(lines: list[str], node: ast.stmt) -> str:
     return "\n".join([lines[first].encode()[start:].decode(), *middle, lines[last].encode()[:end].decode()])
 
 
-def _render(step: ir.Step, mod: _Mod, closure: _Closure) -> str:
-    """Header, the runtime this step needs, the user's code verbatim, the call."""
+def _parts(step: ir.Step, mod: _Mod, closure: _Closure) -> ScriptParts:
+    """The runtime this step needs, the user's code verbatim, the call."""
     from flowc.compiler.shipping_runtime import render  # not needed by `flowc lint`
 
     items = _ordered(mod, closure)
@@ -830,21 +852,31 @@ def _render(step: ir.Step, mod: _Mod, closure: _Closure) -> str:
     shims.update(_SHIMS[a] for a in namespace)
     flags = _step_flags(step, shims)
     rename = _renamer(closure.names.keys())
-    parts = [f"# flowc step script: {step.module}.{step.function}\n"]
-    if closure.lazy_annotations:
-        parts.append("from __future__ import annotations\n")
-    parts.append(_imports(flags, rename) + render(flags, rename))
+    setup = []
     if namespace:
         attrs = ", ".join(f"{a}={_SHIMS[a]}" for a in namespace)
-        parts.append(_rename(f"_flowc_namespace = _flowc_types.SimpleNamespace({attrs})\n", rename))
+        setup.append(_rename(f"_flowc_namespace = _flowc_types.SimpleNamespace({attrs})\n", rename))
     if step.options.packages:
         pip = '[_flowc_sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"'
         packages = "".join(f", {p!r}" for p in step.options.packages)
-        parts.append(_rename(f"_flowc_subprocess.check_call({pip}{packages}])\n", rename))
-    user = _join(items, rename)
-    parts.append(f"\n\n{user}" if user else "")
-    parts.append(f'\n\nif __name__ == "__main__":\n    {_call(step, mod, rename)}\n')
-    return "".join(parts)
+        setup.append(_rename(f"_flowc_subprocess.check_call({pip}{packages}])\n", rename))
+    return ScriptParts(
+        future="from __future__ import annotations\n" if closure.lazy_annotations else "",
+        runtime=_imports(flags, rename) + render(flags, rename),
+        setup="".join(setup),
+        user=_join(items, rename),
+        call=_call(step, mod, rename),
+    )
+
+
+def _source(step: ir.Step, parts: ScriptParts) -> str:
+    """Header, the runtime, the user's code, the call: a program every target can run."""
+    user = f"\n\n{parts.user}" if parts.user else ""
+    return (
+        f"# flowc step script: {step.module}.{step.function}\n"
+        f"{parts.future}{parts.runtime}{parts.setup}{user}"
+        f'\n\nif __name__ == "__main__":\n    {parts.call}\n'
+    )
 
 
 def value_reader(descriptors: Iterable[Descriptor]) -> str:

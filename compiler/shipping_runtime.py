@@ -211,6 +211,15 @@ def _parsed() -> tuple[tuple[str, str, str], ...]:
 def render(flags: Collection[str], rename: Callable[[str], str]) -> str:
     """The lines of `TEMPLATE` that `flags` select, its `_flowc_` globals renamed by `rename`.
     Without the flag `show` (no type needs more), `_flowc_show(t)` is just `t["k"]`."""
+    text, names = _selected(frozenset(flags))
+    return _renamed(text, names, tuple(rename(name) for name in names))
+
+
+# Steps of a flow mostly need the same few runtimes: selecting and renaming the lines once per
+# distinct choice keeps shipping thousands of steps linear in their own code, not in the runtime's.
+@cache
+def _selected(flags: frozenset[str]) -> tuple[str, tuple[str, ...]]:
+    """The runtime text `flags` select, and the `_flowc_` globals it names."""
     kept = [
         line
         for section, cond, line in _parsed()
@@ -219,4 +228,10 @@ def render(flags: Collection[str], rename: Callable[[str], str]) -> str:
     text = "\n".join(kept) + "\n" if kept else ""
     if "show" not in flags:
         text = text.replace("_flowc_show(t)", 't["k"]')
-    return _NAME.sub(lambda m: rename(m.group(0)), text)
+    return text, tuple(sorted({m.group(0) for m in _NAME.finditer(text)}))
+
+
+@cache
+def _renamed(text: str, names: tuple[str, ...], renamed: tuple[str, ...]) -> str:
+    mapping = dict(zip(names, renamed, strict=True))
+    return _NAME.sub(lambda m: mapping[m.group(0)], text)

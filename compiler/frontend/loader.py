@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flowc.compiler import ir
+from flowc.compiler.batch import collector_paused
 from flowc.compiler.diagnostics import Diagnostic, Span, sort_diagnostics
 from flowc.compiler.frontend.flows import FlowTable, iter_flow_functions
 from flowc.compiler.frontend.modules import Module, Project
@@ -42,6 +43,11 @@ def load_flow(path: Path, flow: str | None, display: str | None = None) -> LoadR
 
 
 def _load(path: Path, display: str | None, select: str | None) -> LoadResult:
+    with collector_paused():
+        return _load_batch(path, display, select)
+
+
+def _load_batch(path: Path, display: str | None, select: str | None) -> LoadResult:
     project = Project.for_file(path)
     resolver = Resolver(project)
     shown = display if display is not None else display_path(path.resolve())

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from flowc.compiler import ir
+from flowc.compiler.batch import collector_paused
 from flowc.compiler.diagnostics import Diagnostic
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.shipping import ship_all
@@ -19,6 +20,9 @@ from flowc.targets.argo.emit import TARGET, emit
 from flowc.targets.argo.names import lower_names
 from flowc.targets.yamlout import dump
 
+# Small mappings (a parameter, a task's arguments) go on one line when they fit this width:
+# they are most of a large workflow's lines, and half of its bytes in block style.
+FLOW_WIDTH = 120
 SCRIPT_LIMIT = 128 * 1024
 SCRIPT_WARNING = 100 * 1024
 # Names Argo's expression language (used by `depends` and `when`) gives a meaning to.
@@ -53,6 +57,10 @@ class ArgoTarget:
     name = "argo"
 
     def compile(self, program: ir.Program, options: CompileOptions) -> CompileResult:
+        with collector_paused():
+            return self._compile(program, options)
+
+    def _compile(self, program: ir.Program, options: CompileOptions) -> CompileResult:
         lowered, diagnostics = lower_names(program)
         scripts = ship_all(program, options.sources)
         diagnostics += [d for s in scripts.values() for d in s.diagnostics]
@@ -61,7 +69,7 @@ class ArgoTarget:
         diagnostics += _reserved(lowered)
         if any(d.is_error for d in diagnostics):
             return CompileResult((), tuple(diagnostics))
-        document, problems = emit(lowered, options, sources)
+        document, problems = emit(lowered, options, scripts)
         diagnostics += problems
         if document is None or any(d.is_error for d in diagnostics):
             return CompileResult((), tuple(diagnostics))
@@ -72,7 +80,9 @@ class ArgoTarget:
             diagnostics.append(diagnostic("FC902", entry.span, target=TARGET, detail="; ".join(invalid[:5])))
         if any(d.is_error for d in diagnostics):
             return CompileResult((), tuple(diagnostics))
-        return CompileResult((Output(f"{entry.name}.yaml", dump([document])),), tuple(diagnostics))
+        return CompileResult(
+            (Output(f"{entry.name}.yaml", dump([document], FLOW_WIDTH)),), tuple(diagnostics)
+        )
 
 
 def _script_sizes(program: ir.Program, sources: dict[str, str]) -> list[Diagnostic]:

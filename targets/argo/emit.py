@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,11 +22,13 @@ from flowc.compiler import ir
 from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Diagnostic, Span
 from flowc.compiler.rules import diagnostic
-from flowc.compiler.shipping import INPUTS_DIR, OUTPUTS_DIR, encode_value, is_str_like
+from flowc.compiler.shipping import INPUTS_DIR, OUTPUTS_DIR, Script, encode_value, is_str_like
 from flowc.targets import CompileOptions
 
 TARGET = "Argo"
 STATUS = "{{workflow.status}}"
+RUNTIME_PARAM = "flowc-runtime"  # not a Python name: no flow parameter can take it
+RUNTIME_DESCRIPTION = "the flowc runtime the step scripts share; not a flow parameter"
 _RETRY_POLICY = {
     "always": "Always",
     "failure": "OnFailure",
@@ -73,12 +76,16 @@ class Scope:
 class Emitter:
     program: ir.Program
     options: CompileOptions
-    scripts: dict[str, str]  # step key → shipped source
+    scripts: dict[str, Script]  # step key → shipped script
     templates: list[dict[str, Any]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _emitted: set[str] = field(default_factory=set)
     _volumes: dict[str, str] = field(default_factory=dict)  # claim → volume name
     _pending_inputs: dict[str, dict[str, tuple[ir.Value, bool]]] = field(default_factory=dict)
+    # runtime text → the workflow parameter holding it: steps that need the same runtime share
+    # one copy, which Argo substitutes into their scripts (it is most of a small step's bytes)
+    _runtimes: dict[str, str] = field(default_factory=dict)
+    _runtime_uses: Counter[str] = field(default_factory=Counter)
     # (callee key, parameter) that may receive a string loop item. Argo renders `{{item}}` of a
     # string without its quotes but with its JSON escapes (newlines, quotes, non-ASCII), so such
     # a value travels quoted as a JSON string, with `<param>__json` = "1" telling the reader.
@@ -86,6 +93,9 @@ class Emitter:
 
     def __post_init__(self) -> None:
         self._json_inputs = _json_inputs(self.program)
+        self._runtime_uses = Counter(
+            script.parts.runtime for script in self.scripts.values() if script.parts and script.parts.runtime
+        )
 
     # --- documents ---------------------------------------------------------------------
 
@@ -137,14 +147,17 @@ class Emitter:
 
     def _spec(self, flow: ir.Flow) -> dict[str, Any]:
         spec: dict[str, Any] = {"entrypoint": flow.name}
+        # the exit handler's step template first: its runtime belongs with the others below
+        on_exit = self._exit_template(flow, flow.on_exit) if flow.on_exit is not None else None
         params = [self._argument(p) for p in flow.params if not t.is_artifact(p.type)]
+        params += self._runtime_arguments()
         artifacts = [{"name": p.name} for p in flow.params if t.is_artifact(p.type)]
         arguments = {k: v for k, v in (("parameters", params), ("artifacts", artifacts)) if v}
         if arguments:
             spec["arguments"] = arguments
         opts = flow.options
-        if flow.on_exit is not None:
-            spec["onExit"] = self._exit_template(flow, flow.on_exit)
+        if on_exit is not None:
+            spec["onExit"] = on_exit
         if opts.max_parallel:
             spec["parallelism"] = opts.max_parallel
         if opts.timeout_seconds:
@@ -253,7 +266,7 @@ class Emitter:
         return [_ordered(t) for t in tasks]
 
     def _continues(self, scope: Scope, task_id: str) -> bool:
-        task = next((x for x in scope.flow.tasks() if x.id == task_id), None)
+        task = scope.flow.task(task_id)
         return (
             task is not None
             and task.kind == "step"
@@ -744,8 +757,26 @@ class Emitter:
             script["volumeMounts"] = [
                 {"name": self._volume(v.claim), "mountPath": v.mount_path} for v in opts.volumes
             ]
-        script["source"] = self.scripts[step.key]
+        script["source"] = self._source(self.scripts[step.key])
         return script
+
+    def _source(self, script: Script) -> str:
+        parts = script.parts
+        if parts is None:
+            return script.source
+        if self._runtime_uses[parts.runtime] < 2:  # nothing to share: the runtime stays inline
+            return parts.linked(parts.runtime.removesuffix("\n"))
+        name = self._runtimes.setdefault(
+            parts.runtime, RUNTIME_PARAM + (f"-{len(self._runtimes) + 1}" if self._runtimes else "")
+        )
+        return parts.linked(f"{{{{workflow.parameters.{name}}}}}")
+
+    def _runtime_arguments(self) -> list[dict[str, Any]]:
+        """The runtimes the step scripts share, as workflow parameters, in order of first use."""
+        return [
+            {"name": name, "description": RUNTIME_DESCRIPTION, "value": text.removesuffix("\n")}
+            for text, name in self._runtimes.items()
+        ]
 
     def _image(self, step: ir.Step | None, flow: ir.Flow) -> str:
         return (step.options.image if step else None) or flow.options.image or self.options.default_image
@@ -766,7 +797,7 @@ class Emitter:
         return self._volumes[claim]
 
     def _memoize(self, step: ir.Step) -> dict[str, Any]:
-        digest = hashlib.sha256(self.scripts[step.key].encode()).hexdigest()[:12]
+        digest = hashlib.sha256(self.scripts[step.key].source.encode()).hexdigest()[:12]
         key = f'"{digest}-" + sprig.sha256sum(toJson(inputs.parameters))'
         if any(t.is_artifact(p.type) for p in step.params):
             # Argo keys memoization on text only: artifact contents can't be part of the key,
@@ -940,7 +971,7 @@ def _ordered(task: dict[str, Any]) -> dict[str, Any]:
 
 
 def emit(
-    program: ir.Program, options: CompileOptions, scripts: dict[str, str]
+    program: ir.Program, options: CompileOptions, scripts: dict[str, Script]
 ) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     emitter = Emitter(program, options, scripts)
     try:

@@ -84,10 +84,16 @@ def _dag_problems(tasks: list[dict[str, Any]], names: set[str]) -> list[str]:
         found.append("the DAG has a cycle")
         return found
     for name, task in by_name.items():
-        ancestors = set(_ancestors(name, graph))
-        for ref in sorted(set(_TASK_REF.findall(repr({k: v for k, v in task.items() if k != "name"})))):
-            if ref not in ancestors:
-                found.append(f"task {name} reads task {ref}, which is not among its dependencies")
+        refs = set(_TASK_REF.findall(repr({k: v for k, v in task.items() if k != "name"})))
+        # flowc makes every task it reads a direct dependency: search further only otherwise,
+        # so a long chain costs one lookup per reference, not a walk of its ancestors
+        distant = refs - graph[name]
+        if distant:
+            ancestors = _ancestors(name, graph)
+            found += [
+                f"task {name} reads task {ref}, which is not among its dependencies"
+                for ref in sorted(distant - ancestors)
+            ]
     return found
 
 
@@ -96,25 +102,33 @@ def _depends(expression: str) -> Iterator[str]:
         yield token.split(".")[0]
 
 
-def _ancestors(name: str, graph: dict[str, set[str]]) -> Iterator[str]:
+def _ancestors(name: str, graph: dict[str, set[str]]) -> set[str]:
     stack, seen = list(graph.get(name, ())), set()
     while stack:
         node = stack.pop()
         if node not in seen:
             seen.add(node)
-            yield node
             stack.extend(graph.get(node, ()))
+    return seen
 
 
 def _has_cycle(graph: dict[str, set[str]]) -> bool:
-    state: dict[str, int] = {}
-
-    def visit(node: str) -> bool:
-        state[node] = 1
-        for dep in graph.get(node, ()):
-            if state.get(dep) == 1 or (state.get(dep) is None and dep in graph and visit(dep)):
+    """Depth first with an explicit stack: a chain of thousands of tasks is no deeper for it."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root, deps in graph.items():
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(deps))]
+        while stack:
+            node, pending = stack[-1]
+            dep = next((d for d in pending if d in graph and state.get(d) != 2), None)
+            if dep is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(dep) == 1:
                 return True
-        state[node] = 2
-        return False
-
-    return any(state.get(n) is None and visit(n) for n in graph)
+            else:
+                state[dep] = 1
+                stack.append((dep, iter(graph[dep])))
+    return False
