@@ -7,9 +7,7 @@ without one never pays for it.
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +38,8 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
     path = explicit or find_pyproject(start)
     if path is None:
         return Config()
+    import tomllib  # only a project with a pyproject.toml pays for the TOML parser
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -64,6 +64,8 @@ def _missing(path: Path) -> Config:
 
 
 def schema() -> dict[str, Any]:
+    from importlib import resources
+
     text = resources.files("flowc.compiler").joinpath("config.schema.json").read_text(encoding="utf-8")
     return json.loads(text)  # type: ignore[no-any-return]
 

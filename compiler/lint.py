@@ -18,7 +18,6 @@ from flowc.compiler.frontend.loader import load_file
 from flowc.compiler.frontend.resolve import display_path
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.shipping import shipping_diagnostics
-from flowc.compiler.suppress import apply_suppressions
 
 _IMPORTS_FLOWC = re.compile(
     rb"^[ \t]*(from[ \t]+flowc[ \t.]|import[ \t]+([\w.]+([ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*flowc\b)",
@@ -112,6 +111,8 @@ def _lint_paths(paths: list[Path], enabled: frozenset[str], exclude: list[str]) 
             continue
         seen.add(key)
         _lint_one(path, result)
+    from flowc.compiler.suppress import apply_suppressions  # `compile` imports this module too
+
     kept = apply_suppressions(result.diagnostics, result.sources, enabled, set(result.files))
     result.diagnostics = sort_diagnostics([d for d in kept if d.code in enabled])
     return result

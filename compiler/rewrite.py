@@ -19,16 +19,33 @@ def rewrite(node: T, fn: Callable[[Any], Any]) -> T:
 
 
 def _rewrite(obj: Any, fn: Callable[[Any], Any]) -> Any:
+    cls = type(obj)
+    if cls in _LEAVES:
+        return obj
     if isinstance(obj, tuple):
         items = tuple(_rewrite(item, fn) for item in obj)
         return obj if all(a is b for a, b in zip(items, obj, strict=True)) else items
-    if not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+    names = _field_names(cls)
+    if names is None:
         return obj
     changes = {}
-    for f in dataclasses.fields(obj):
-        old = getattr(obj, f.name)
+    for name in names:
+        old = getattr(obj, name)
         new = _rewrite(old, fn)
         if new is not old:
-            changes[f.name] = new
+            changes[name] = new
     rebuilt = dataclasses.replace(obj, **changes) if changes else obj
     return fn(rebuilt)
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass, None for anything else: asked once per class, not per node."""
+    if cls not in _FIELDS:
+        _FIELDS[cls] = (
+            tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
+        )
+    return _FIELDS[cls]

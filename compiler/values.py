@@ -7,29 +7,28 @@ wrong; the frontend turns that into a diagnostic at the option's position.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 _QUANTITY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?\d+)?$")
 _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
-_DECIMAL = {
-    "m": Decimal("0.001"),
-    "": Decimal(1),
-    "k": Decimal(10) ** 3,
-    "M": Decimal(10) ** 6,
-    "G": Decimal(10) ** 9,
-    "T": Decimal(10) ** 12,
-    "P": Decimal(10) ** 15,
-    "E": Decimal(10) ** 18,
-}
+_DECIMAL_EXPONENTS = {"m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 _DURATION = re.compile(r"^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$")
-_UNIT_SECONDS = {
-    "ms": Decimal("0.001"),
-    "s": Decimal(1),
-    "m": Decimal(60),
-    "h": Decimal(3600),
-    "d": Decimal(86400),
-}
+_UNIT_MILLISECONDS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+
+@cache
+def _decimal() -> type[Decimal]:
+    """`decimal.Decimal`, imported on first use: only flows that set quantities or durations
+    as text pay for the module (its import costs what parsing a small flow does)."""
+    from decimal import Decimal
+
+    return Decimal
+
 
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
@@ -55,22 +54,22 @@ def quantity(value: object) -> tuple[str, Decimal]:
     match = _QUANTITY.match(text)
     if match is None:
         raise ValueError("not a quantity")
-    number = Decimal(match.group(1))
+    number = _decimal()(match.group(1))
     if text.startswith("-"):
         raise ValueError("must not be negative")
     return text, number * _multiplier(match.group(3) or "")
 
 
 def _number_text(value: int | float) -> str:
-    return str(value) if isinstance(value, int) else format(Decimal(repr(value)).normalize(), "f")
+    return str(value) if isinstance(value, int) else format(_decimal()(repr(value)).normalize(), "f")
 
 
 def _multiplier(suffix: str) -> Decimal:
+    decimal = _decimal()
     if suffix in _BINARY:
-        return Decimal(_BINARY[suffix])
-    if suffix in _DECIMAL:
-        return _DECIMAL[suffix]
-    return Decimal(10) ** int(suffix[1:])
+        return decimal(_BINARY[suffix])
+    exponent = _DECIMAL_EXPONENTS[suffix] if suffix in _DECIMAL_EXPONENTS else int(suffix[1:])
+    return decimal(10) ** exponent
 
 
 def duration_seconds(value: object) -> int:
@@ -83,7 +82,9 @@ def duration_seconds(value: object) -> int:
         return value
     if not isinstance(value, str) or not _DURATION.match(value.strip()):
         raise ValueError("not a duration")
-    total = sum((Decimal(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(value)), Decimal(0))
+    decimal = _decimal()
+    parts = _DURATION_PART.findall(value)
+    total = sum((decimal(n) * _UNIT_MILLISECONDS[u] for n, u in parts), decimal(0)) / 1000
     if total <= 0:
         raise ValueError("must be positive")
     return int(total.to_integral_value(rounding="ROUND_CEILING"))
@@ -99,6 +100,8 @@ def cron(expression: str) -> None:
     fields = text.split()
     if len(fields) != 5:
         raise ValueError(f"expected 5 fields (minute hour day-of-month month day-of-week), got {len(fields)}")
+    from decimal import InvalidOperation
+
     from croniter import croniter  # imported only for flows that have a schedule
 
     try:

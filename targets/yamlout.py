@@ -20,6 +20,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 WIDTH = 10_000  # PyYAML's line width as configured here: longer plain or quoted text is folded
@@ -31,8 +32,6 @@ _YAML11_BOOLS = frozenset({"y", "Y", "n", "N"})
 # Text PyYAML writes in the styles handled here: printable characters without a line break
 # other than "\n" (and without NEL, LS, PS, BOM, which it treats specially).
 _PRINTABLE = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
-_PRINTABLE_LINE = re.compile(f"[{_PRINTABLE}]*")
-_PRINTABLE_LINES = re.compile(f"[{_PRINTABLE}\n]*")
 # What a plain scalar would be read back as, other than text (YAML 1.1's implicit types, as
 # PyYAML's resolver knows them): such text is quoted.
 _IMPLICIT = re.compile(
@@ -56,6 +55,18 @@ _FLOW_INDICATORS = frozenset(",?[]{}")
 
 class _Fallback(Exception):
     """Text this writer doesn't render exactly as PyYAML would: PyYAML writes the stream."""
+
+
+def _printable(line: str) -> bool:
+    """Whether PyYAML writes `line` (no line breaks) as it is, in any style."""
+    if line.isascii():  # nearly always: no need for the Unicode ranges below
+        return line.isprintable()
+    return _unicode_printable().fullmatch(line) is not None
+
+
+@cache
+def _unicode_printable() -> re.Pattern[str]:
+    return re.compile(f"[{_PRINTABLE}]*")  # compiling these ranges costs more than a small compile
 
 
 # --- scalars -------------------------------------------------------------------------------------
@@ -96,7 +107,7 @@ def _line(text: str, flow: bool) -> str:
         return cached
     if not text:
         rendered = "''"
-    elif not _PRINTABLE_LINE.fullmatch(text) or (len(text) > WIDTH // 4 and " " in text):
+    elif not _printable(text):
         raise _Fallback
     elif text not in _YAML11_BOOLS and _plain_allowed(text, flow):
         rendered = text
@@ -106,12 +117,30 @@ def _line(text: str, flow: bool) -> str:
     return rendered
 
 
+def _folded(rendered: str, column: int, indent: int) -> str:
+    """A plain or single-quoted scalar starting at `column`, folded as PyYAML folds it: once a
+    line is past `WIDTH`, a single space inside the text becomes a line break and `indent`."""
+    if column + len(rendered) <= WIDTH or " " not in rendered:
+        return rendered
+    first, last = (1, len(rendered) - 2) if rendered[0] == "'" else (0, len(rendered) - 1)
+    out, after_space = [], False
+    for i, ch in enumerate(rendered):
+        if ch == " " and not after_space and column > WIDTH and first < i < last and rendered[i + 1] != " ":
+            out.append("\n" + " " * indent)
+            column = indent
+        else:
+            out.append(ch)
+            column += 1
+        after_space = ch == " "
+    return "".join(out)
+
+
 def _literal(text: str, indent: int) -> tuple[str, str]:
     """A multi-line text as a `|` block: its header (with an indentation indicator when the
     text starts with a space or a line break, and `-`/`+` when it doesn't end with exactly one
     line break) and its lines, indented (empty lines stay empty)."""
     lines = text.split("\n")
-    if text.endswith(" ") or " \n" in text or not _PRINTABLE_LINES.fullmatch(text):
+    if text.endswith(" ") or " \n" in text or not _printable(text.replace("\n", " ")):
         raise _Fallback  # PyYAML writes such text double-quoted
     hint = "2" if text[0] in " \n" else ""
     chomp = "-" if not text.endswith("\n") else ("+" if text == "\n" or text.endswith("\n\n") else "")
@@ -162,45 +191,6 @@ class _Flow:
     text: str
 
 
-def _flow_text(value: Any, room: int) -> str | None:
-    """`value` in flow style if it takes at most `room` characters and holds only one-line text
-    (given up as soon as it is too long: `spec` is tried too, and holds the whole workflow)."""
-    pieces: list[str] = []
-    try:
-        _flow_pieces(value, pieces, [room])
-    except _Fallback:
-        return None
-    return "".join(pieces)
-
-
-def _flow_pieces(value: Any, pieces: list[str], room: list[int]) -> None:
-    """Append `value`'s flow text to `pieces`, raising `_Fallback` once it exceeds `room[0]`."""
-    if isinstance(value, dict):
-        _charge(pieces, room, "{")
-        for i, (k, v) in enumerate(value.items()):
-            _charge(pieces, room, f"{', ' if i else ''}{_key_in_flow(k)}: ")
-            _flow_pieces(v, pieces, room)
-        _charge(pieces, room, "}")
-    elif isinstance(value, list):
-        _charge(pieces, room, "[")
-        for i, v in enumerate(value):
-            if i:
-                _charge(pieces, room, ", ")
-            _flow_pieces(v, pieces, room)
-        _charge(pieces, room, "]")
-    elif isinstance(value, str) and "\n" in value:
-        raise _Fallback
-    else:
-        _charge(pieces, room, _scalar(value, True))
-
-
-def _charge(pieces: list[str], room: list[int], text: str) -> None:
-    room[0] -= len(text)
-    if room[0] < 0:
-        raise _Fallback
-    pieces.append(text)
-
-
 def _key_in_flow(key: object) -> str:
     if not isinstance(key, str) or "\n" in key or len(key) > _SIMPLE_KEY_LIMIT:
         raise _Fallback
@@ -226,16 +216,67 @@ def _flowable(value: Any) -> bool:
 def layout(document: dict[str, Any], width: int) -> dict[str, Any]:
     """`document` with the collections that fit on their line within `width` columns marked
     for flow style (copied: the input is left as it is)."""
-    return _layout_mapping(document, 0, width)
+    return _lay_mapping(document, 0, width)[0]  # a document itself is always a block
 
 
-def _layout_mapping(mapping: dict[Any, Any], indent: int, width: int) -> dict[Any, Any]:
-    """A block mapping whose keys start at column `indent`."""
-    laid_out = {}
+def _lay(value: Any, start: int, inner: int, dashes: int, width: int) -> tuple[Any, str | None]:
+    """`value` laid out, and its flow text when it has one of at most `width` characters.
+
+    Its one-line form would start at column `start`; as a block it is a mapping with keys at
+    `inner` or a list with dashes at `dashes`. Bottom up, so that each part's flow text is
+    made once, from its parts' texts."""
+    laid_out: dict[Any, Any] | list[Any]
+    if isinstance(value, dict):
+        laid_out, text = _lay_mapping(value, inner, width)
+    elif isinstance(value, list):
+        laid_out, text = _lay_list(value, dashes, width)
+    else:
+        return value, _flow_scalar(value)
+    if text is not None and _flowable(value) and start + len(text) <= width:
+        return _Flow(value, text), text
+    return laid_out, text
+
+
+def _lay_mapping(mapping: dict[Any, Any], indent: int, width: int) -> tuple[dict[Any, Any], str | None]:
+    laid_out, texts = {}, []
     for key, value in mapping.items():
         start = indent + _key_length(key) + 2  # `key: ` comes first on the line
-        laid_out[key] = _layout_value(value, start, indent + 2, indent, width)
-    return laid_out
+        laid_out[key], text = _lay(value, start, indent + 2, indent, width)
+        texts.append(None if text is None else _flow_entry(key, text))
+    return laid_out, _joined("{", texts, "}", width)
+
+
+def _lay_list(items: list[Any], dashes: int, width: int) -> tuple[list[Any], str | None]:
+    laid_out, texts = [], []
+    for item in items:
+        item_laid_out, text = _lay(item, dashes + 2, dashes + 2, dashes + 2, width)
+        laid_out.append(item_laid_out)
+        texts.append(text)
+    return laid_out, _joined("[", texts, "]", width)
+
+
+def _joined(opener: str, texts: list[str | None], closer: str, width: int) -> str | None:
+    if any(t is None for t in texts):
+        return None
+    text = opener + ", ".join(texts) + closer  # type: ignore[arg-type]
+    return text if len(text) <= width else None
+
+
+def _flow_entry(key: object, text: str) -> str | None:
+    try:
+        return f"{_key_in_flow(key)}: {text}"
+    except _Fallback:
+        return None
+
+
+def _flow_scalar(value: object) -> str | None:
+    """A scalar in flow style; None for multi-line text (it needs a block) or text left to PyYAML."""
+    if isinstance(value, str) and "\n" in value:
+        return None
+    try:
+        return _scalar(value, True)
+    except _Fallback:
+        return None
 
 
 def _key_length(key: object) -> int:
@@ -245,47 +286,48 @@ def _key_length(key: object) -> int:
         return len(str(key))
 
 
-def _layout_value(value: Any, start: int, inner: int, dashes: int, width: int) -> Any:
-    """`value`, whose one-line form would start at column `start`; as a block it is a mapping
-    with keys at `inner` or a list with dashes at `dashes`."""
-    text = _flow_text(value, width - start) if _flowable(value) else None
-    if text is not None:
-        return _Flow(value, text)
-    if isinstance(value, dict):
-        return _layout_mapping(value, inner, width)
-    if isinstance(value, list):
-        return [_layout_value(item, dashes + 2, dashes + 2, dashes + 2, width) for item in value]
-    return value
-
-
 # --- block writer --------------------------------------------------------------------------------
 
 Tally = Callable[[tuple[str | int, ...]], str | None]
+Path = tuple[str | int, ...]
 
 
 @dataclass
 class _Writer:
-    """Writes block-style YAML as chunks, each charged to the part `tally` names for its path."""
+    """Writes YAML as chunks, each charged to the part `tally` names for its path.
 
+    With a `width`, every collection's flow text is made bottom up as its block form is
+    written, and a flowable one that fits replaces its block form: the choice `layout` makes,
+    in the same pass as the writing."""
+
+    width: int | None = None
     tally: Tally | None = None
     out: list[str] = field(default_factory=list)
-    parts: dict[str, int] = field(default_factory=dict)
+    _charged: list[str] = field(default_factory=list)  # the part of each chunk, with a tally
     _part: str = "document"
     _seen: set[int] = field(default_factory=set)  # collections written, by identity
     open_ended: bool = False  # the last `|` text written keeps its final line breaks (`|+`)
 
     def once(self, value: object) -> None:
-        """PyYAML writes a collection met twice as an anchor and an alias: leave that to it."""
-        if id(value) in self._seen:
-            raise _Fallback
-        self._seen.add(id(value))
+        """PyYAML writes a collection met twice as an anchor and an alias: leave that to it
+        (laid out for flow style, every collection is a copy, written once)."""
+        if self.width is None:
+            if id(value) in self._seen:
+                raise _Fallback
+            self._seen.add(id(value))
 
     def emit(self, text: str) -> None:
         self.out.append(text)
         if self.tally is not None:
-            self.parts[self._part] = self.parts.get(self._part, 0) + len(text.encode("utf-8"))
+            self._charged.append(self._part)
 
-    def enter(self, path: tuple[str | int, ...]) -> str:
+    def parts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for part, text in zip(self._charged, self.out, strict=True):
+            found[part] = found.get(part, 0) + len(text.encode("utf-8"))
+        return found
+
+    def enter(self, path: Path) -> str:
         previous = self._part
         if self.tally is not None:
             self._part = self.tally(path) or previous
@@ -307,50 +349,70 @@ class _Writer:
             self.emit("...\n")
         return "".join(self.out)
 
-    def mapping(self, mapping: dict[Any, Any], indent: int, lead: str, path: tuple[str | int, ...]) -> None:
+    def mapping(self, mapping: dict[Any, Any], indent: int, lead: str, path: Path) -> str | None:
+        """The entries at column `indent` (the first after `lead`); the mapping's flow text."""
         pad = " " * indent
+        texts: list[str | None] = []
         for key, value in mapping.items():
             previous = self.enter((*path, key))
-            self.entry(lead or pad, _key(key) + ":", value, indent, (*path, key))
+            text = self.entry(lead or pad, _key(key) + ":", value, indent, (*path, key))
+            texts.append(None if text is None else _flow_entry(key, text))
             self._part, lead = previous, ""
+        return self._joined("{", texts, "}")
 
-    def sequence(self, items: list[Any], indent: int, lead: str, path: tuple[str | int, ...]) -> None:
+    def sequence(self, items: list[Any], indent: int, lead: str, path: Path) -> str | None:
+        """The items, dashes at column `indent` (the first after `lead`); the list's flow text."""
         pad = " " * indent
+        texts: list[str | None] = []
         for i, item in enumerate(items):
             previous = self.enter((*path, i))
-            self.entry(lead or pad, "-", item, indent, (*path, i))
+            texts.append(self.entry(lead or pad, "-", item, indent, (*path, i)))
             self._part, lead = previous, ""
+        return self._joined("[", texts, "]")
 
-    def entry(self, start: str, head: str, value: Any, indent: int, path: tuple[str | int, ...]) -> None:
-        """`key: value` or `- value`, starting with `start` (indentation, or an outer `- `)."""
+    def _joined(self, opener: str, texts: list[str | None], closer: str) -> str | None:
+        return None if self.width is None else _joined(opener, texts, closer, self.width)
+
+    def entry(self, start: str, head: str, value: Any, indent: int, path: Path) -> str | None:
+        """`key: value` or `- value`, starting with `start` (indentation, or an outer `- `), on
+        one line in flow style when it fits; `value`'s flow text."""
+        if self.width is None or not _flowable(value):
+            return self.block(start, head, value, indent, path)
+        mark = len(self.out)
+        text = self.block(start, head, value, indent, path)
+        if text is not None and len(start) + len(head) + 1 + len(text) <= self.width:
+            del self.out[mark:], self._charged[mark:]
+            self.emit(f"{start}{head} {text}\n")
+        return text
+
+    def block(self, start: str, head: str, value: Any, indent: int, path: Path) -> str | None:
         is_item = head == "-"
-        if isinstance(value, (dict, list)):
+        if isinstance(value, dict) and value:
             self.once(value)
-        if isinstance(value, _Flow):
-            self.emit(f"{start}{head} {value.text}\n")
-        elif isinstance(value, dict) and value:
             if is_item:
-                self.mapping(value, indent + 2, start + "- ", path)
-            else:
-                self.emit(f"{start}{head}\n")
-                self.mapping(value, indent + 2, "", path)
-        elif isinstance(value, list) and value:
+                return self.mapping(value, indent + 2, start + "- ", path)
+            self.emit(f"{start}{head}\n")
+            return self.mapping(value, indent + 2, "", path)
+        if isinstance(value, list) and value:
+            self.once(value)
             if is_item:
-                self.sequence(value, indent + 2, start + "- ", path)
-            else:
-                self.emit(f"{start}{head}\n")
-                self.sequence(value, indent, "", path)
-        elif isinstance(value, (dict, list)):
-            self.emit(f"{start}{head} {'{}' if isinstance(value, dict) else '[]'}\n")
-        elif isinstance(value, str) and "\n" in value:
+                return self.sequence(value, indent + 2, start + "- ", path)
+            self.emit(f"{start}{head}\n")
+            return self.sequence(value, indent, "", path)
+        if isinstance(value, (dict, list)):
+            empty = "{}" if isinstance(value, dict) else "[]"
+            self.emit(f"{start}{head} {empty}\n")
+            return empty
+        if isinstance(value, str) and "\n" in value:
             header, lines = _literal(value, indent + 2)
             self.emit(f"{start}{head} {header}")
             self.emit(lines)
             # PyYAML ends a document with `...` when its last `|` text kept its final breaks
             self.open_ended = header.endswith("+\n")
-            return
-        else:
-            self.emit(f"{start}{head} {_scalar(value, False)}\n")
+            return None
+        column = len(start) + len(head) + 1
+        self.emit(f"{start}{head} {_folded(_scalar(value, False), column, indent + 2)}\n")
+        return None if self.width is None else _flow_scalar(value)
 
 
 # --- PyYAML, for what the writer leaves to it ----------------------------------------------------
@@ -386,20 +448,22 @@ def _pyyaml(documents: list[Any]) -> str:
 # --- entry points --------------------------------------------------------------------------------
 
 
-def _laid_out(documents: list[dict[str, Any]], flow_width: int | None) -> list[Any]:
-    return documents if flow_width is None else [layout(d, flow_width) for d in documents]
+def _write(documents: list[dict[str, Any]], writer: _Writer) -> bytes:
+    """The stream as `writer` writes it, or, for what it leaves to PyYAML, as PyYAML does."""
+    try:
+        for index, doc in enumerate(documents):
+            writer.document(doc, index)
+    except _Fallback:
+        width = writer.width
+        laid_out = documents if width is None else [layout(d, width) for d in documents]
+        writer.out[:], writer._charged[:] = [_pyyaml(laid_out)], ["document"]
+        return writer.out[0].encode("utf-8")
+    return writer.end().encode("utf-8")
 
 
 def dump(documents: list[dict[str, Any]], flow_width: int | None = None) -> bytes:
     """The documents as one YAML stream (`---` between documents)."""
-    laid_out = _laid_out(documents, flow_width)
-    writer = _Writer()
-    try:
-        for index, doc in enumerate(laid_out):
-            writer.document(doc, index)
-    except _Fallback:
-        return _pyyaml(laid_out).encode("utf-8")
-    return writer.end().encode("utf-8")
+    return _write(documents, _Writer(flow_width))
 
 
 def breakdown(
@@ -408,13 +472,6 @@ def breakdown(
     """`dump`'s bytes, and how many of them each part takes: `tally(path)` names the part a
     key or item (and what it holds) belongs to, None keeps its parent's. The parts sum to the
     length of the bytes; what PyYAML writes instead of this writer is charged to `document`."""
-    laid_out = _laid_out(documents, flow_width)
-    writer = _Writer(tally)
-    try:
-        for index, doc in enumerate(laid_out):
-            writer.document(doc, index)
-    except _Fallback:
-        data = _pyyaml(laid_out).encode("utf-8")
-        return data, {"document": len(data)}
-    data = writer.end().encode("utf-8")
-    return data, writer.parts
+    writer = _Writer(flow_width, tally)
+    data = _write(documents, writer)
+    return data, writer.parts()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -831,7 +830,7 @@ class FlowBuilder:
             return ERROR  # the import is reported (FC001/FC006/FC007)
         if ref is None:
             known = [n for s in self.scopes for n in s.names] + list(self.module.constants)
-            close = difflib.get_close_matches(name, known, n=1)
+            close = _close_matches(name, known, n=1)
             hint = (
                 f"; did you mean `{close[0]}`?"
                 if close
@@ -876,7 +875,7 @@ class FlowBuilder:
                 out = ir.TaskOutput(base.value.task, attr, self.module.span(node))
                 return Binding(out, ftype, f"`{attr}` of {base.origin}", base.tasks)
             names = [n for n, _ in base.type.fields]
-            close = difflib.get_close_matches(attr, names, n=1)
+            close = _close_matches(attr, names, n=1)
             hint = f"; did you mean `{close[0]}`?" if close else f" (fields: {', '.join(names)})"
             self.ctx.report("FC209", self.module, node, what=base.origin, field=attr, hint=hint)
             return None
@@ -1104,7 +1103,7 @@ class FlowBuilder:
             )
             return
         if not any(p.name == kw.arg for p in callee.params):
-            close = difflib.get_close_matches(kw.arg, [p.name for p in callee.params], n=1)
+            close = _close_matches(kw.arg, [p.name for p in callee.params], n=1)
             self.ctx.report(
                 "FC203",
                 self.module,
@@ -1342,3 +1341,9 @@ def iter_flow_functions(module: Module) -> Iterator[tuple[FunctionNode, ast.expr
         kind = module.decorator_kind(fn)
         if kind is not None and kind[0] == "flow":
             yield fn, kind[1]
+
+
+def _close_matches(word: str, candidates: list[str] | tuple[str, ...], n: int) -> list[str]:
+    import difflib  # only a misspelt name pays for it
+
+    return difflib.get_close_matches(word, candidates, n=n)

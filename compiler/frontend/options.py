@@ -7,11 +7,9 @@ Each option has a parser taking the folded value and a `Report` for warnings; a 
 from __future__ import annotations
 
 import ast
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flowc.compiler import ir, values
 from flowc.compiler.diagnostics import Diagnostic, Span
@@ -19,6 +17,9 @@ from flowc.compiler.frontend.modules import Module
 from flowc.compiler.frontend.resolve import Folder, NonStringKey, NotConstant
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.types import JsonValue
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 
 class OptionError(Exception):
@@ -318,6 +319,8 @@ def _parse_keyword(
         return
     known = (*parsers, "retries") + (("on_exit",) if kind == "flow" else ())
     if kw.arg not in known:
+        import difflib  # only a misspelt option pays for it
+
         close = difflib.get_close_matches(kw.arg, known, n=1)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         diagnostics.append(

@@ -11,7 +11,6 @@ Values reach step code through environment variables (see `compiler.shipping`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -792,12 +791,12 @@ class Emitter:
         if claim not in self._volumes:
             name = f"pvc-{claim}".replace(".", "-")
             if len(name) > 63:
-                name = f"pvc-{hashlib.sha256(claim.encode()).hexdigest()[:16]}"
+                name = f"pvc-{_sha256(claim)[:16]}"
             self._volumes[claim] = name
         return self._volumes[claim]
 
     def _memoize(self, step: ir.Step) -> dict[str, Any]:
-        digest = hashlib.sha256(self.scripts[step.key].source.encode()).hexdigest()[:12]
+        digest = _sha256(self.scripts[step.key].source)[:12]
         key = f'"{digest}-" + sprig.sha256sum(toJson(inputs.parameters))'
         if any(t.is_artifact(p.type) for p in step.params):
             # Argo keys memoization on text only: artifact contents can't be part of the key,
@@ -916,6 +915,12 @@ def _unique(values: Sequence[ir.Value]) -> list[ir.Value]:
     for v in values:
         seen.setdefault(value_key(v), v)
     return list(seen.values())
+
+
+def _sha256(text: str) -> str:
+    import hashlib  # only cached steps and long volume claims need it: most compiles don't
+
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _is_number(typ: t.Type) -> bool:

@@ -79,7 +79,8 @@ def _dag_problems(tasks: list[dict[str, Any]], names: set[str]) -> list[str]:
         n: set(t.get("dependencies", [])) | set(_depends(t.get("depends", ""))) for n, t in by_name.items()
     }
     for name, deps in graph.items():
-        found += [f"task {name} depends on unknown task {d!r}" for d in sorted(deps - by_name.keys())]
+        # not `deps - by_name.keys()`: that copies every task name, for every task
+        found += [f"task {name} depends on unknown task {d!r}" for d in sorted(deps.difference(by_name))]
     if _has_cycle(graph):
         found.append("the DAG has a cycle")
         return found

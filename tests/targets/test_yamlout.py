@@ -126,12 +126,35 @@ def test_flow_style_is_pyyamls(documents: list[dict[str, Any]], width: int) -> N
 def test_golden_files_are_written_without_pyyaml(path: Path) -> None:
     """Compiled examples never need the fallback (it would be slow, not wrong)."""
     data = path.read_bytes()
-    width = FLOW_WIDTH if path.parent.name == "argo" else None
-    documents = [yamlout.layout(d, width) if width else d for d in yaml.safe_load_all(data)]
-    writer = yamlout._Writer()
-    for index, document in enumerate(documents):
+    writer = yamlout._Writer(FLOW_WIDTH if path.parent.name == "argo" else None)
+    for index, document in enumerate(yaml.safe_load_all(data)):
         writer.document(document, index)
     assert writer.end().encode() == data
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "abc " * 3000,
+        "abc " * 3000 + "x",
+        "a" * 9990 + " b  c d" + " e" * 20,
+        "x" * 10000 + "  " + "y " * 5,
+        "'" + "it's a b " * 1500,
+        " " + "w " * 6000,
+        "w " * 4990 + "   " + "z " * 30,
+        "w" * 20000,
+    ],
+    ids=[f"text{i}" for i in range(8)],
+)
+@pytest.mark.parametrize("shape", ["value", "item", "nested item", "deep value"])
+def test_long_text_is_folded_as_pyyaml_folds_it(text: str, shape: str) -> None:
+    document = {
+        "value": {"k": text},
+        "item": {"l": [text]},
+        "nested item": {"l": [[text, "x"]]},
+        "deep value": {"a": [{"b": {"depends": text}}]},
+    }[shape]
+    assert yamlout.dump([document]) == _reference([document])
 
 
 def test_flow_style_only_for_what_fits() -> None:
