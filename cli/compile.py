@@ -50,6 +50,7 @@ def compile_flow(
     argo_version: int = typer.Option(
         None, "--argo-version", help="4 (default) or 3: the CronWorkflow schedule form."
     ),
+    sizes: bool = typer.Option(False, "--sizes", help="Show on stderr where the output's bytes go."),
 ) -> int:
     """Compile a flow for an engine."""
     if (check or diff) and output_dir is None:
@@ -65,6 +66,9 @@ def compile_flow(
         render.render("full", list(result.diagnostics), loaded.sources, 1, summary=False)
     if not result.ok:
         return 1
+    if sizes:
+        for output in result.outputs:
+            _report_sizes(target, output)
     if output_dir is None:
         for output in result.outputs:
             sys.stdout.buffer.write(output.data)
@@ -75,6 +79,27 @@ def compile_flow(
     for output in result.outputs:
         write_atomic(output_dir / output.name, output.data)
     return 0
+
+
+def _report_sizes(target: str, output: Output) -> None:
+    """Where the bytes go, by part (they sum to the total) and, for Argo, by template."""
+    total = len(output.data)
+    print(f"{output.name}: {total:,} bytes", file=sys.stderr)
+    if target == "argo":
+        from flowc.targets.argo.sizes import breakdown
+
+        parts, templates = breakdown(output.data)
+    elif output.name.endswith(".yaml"):
+        from flowc.targets.yamlout import parts_by_key
+
+        parts, templates = parts_by_key(output.data), []
+    else:
+        parts, templates = [], []
+    for part, size in parts:
+        print(f"  {part:<34} {size:>12,}  {size / max(total, 1):6.1%}", file=sys.stderr)
+    if templates:
+        largest = ", ".join(f"{name} {size:,}" for name, size in templates[:5])
+        print(f"  largest of {len(templates):,} templates: {largest}", file=sys.stderr)
 
 
 def _options(

@@ -119,20 +119,28 @@ def _line(text: str, flow: bool) -> str:
 
 def _folded(rendered: str, column: int, indent: int) -> str:
     """A plain or single-quoted scalar starting at `column`, folded as PyYAML folds it: once a
-    line is past `WIDTH`, a single space inside the text becomes a line break and `indent`."""
+    line is past `WIDTH`, the next single space inside the text becomes a line break and
+    `indent` (not the first or last character, nor one next to another space)."""
     if column + len(rendered) <= WIDTH or " " not in rendered:
         return rendered
     first, last = (1, len(rendered) - 2) if rendered[0] == "'" else (0, len(rendered) - 1)
-    out, after_space = [], False
-    for i, ch in enumerate(rendered):
-        if ch == " " and not after_space and column > WIDTH and first < i < last and rendered[i + 1] != " ":
-            out.append("\n" + " " * indent)
-            column = indent
-        else:
-            out.append(ch)
-            column += 1
-        after_space = ch == " "
-    return "".join(out)
+    pieces, start = [], 0
+    while True:
+        # the first character written past WIDTH on this line, then the next space there
+        space = _single_space(rendered, max(start + WIDTH - column + 1, first + 1), last)
+        if space < 0:
+            break
+        pieces += [rendered[start:space], "\n", " " * indent]
+        start, column = space + 1, indent
+    return "".join([*pieces, rendered[start:]])
+
+
+def _single_space(text: str, begin: int, end: int) -> int:
+    """The first space at or after `begin` and before `end` with no space on either side."""
+    at = text.find(" ", begin, end)
+    while at >= 0 and (text[at - 1] == " " or text[at + 1] == " "):
+        at = text.find(" ", at + 1, end)
+    return at
 
 
 def _literal(text: str, indent: int) -> tuple[str, str]:
@@ -304,7 +312,7 @@ class _Writer:
     tally: Tally | None = None
     out: list[str] = field(default_factory=list)
     _charged: list[str] = field(default_factory=list)  # the part of each chunk, with a tally
-    _part: str = "document"
+    _part: str = "between documents"  # what no tally names: the `---` lines
     _seen: set[int] = field(default_factory=set)  # collections written, by identity
     open_ended: bool = False  # the last `|` text written keeps its final line breaks (`|+`)
 
@@ -456,7 +464,7 @@ def _write(documents: list[dict[str, Any]], writer: _Writer) -> bytes:
     except _Fallback:
         width = writer.width
         laid_out = documents if width is None else [layout(d, width) for d in documents]
-        writer.out[:], writer._charged[:] = [_pyyaml(laid_out)], ["document"]
+        writer.out[:], writer._charged[:] = [_pyyaml(laid_out)], ["all (written by PyYAML)"]
         return writer.out[0].encode("utf-8")
     return writer.end().encode("utf-8")
 
@@ -471,7 +479,20 @@ def breakdown(
 ) -> tuple[bytes, dict[str, int]]:
     """`dump`'s bytes, and how many of them each part takes: `tally(path)` names the part a
     key or item (and what it holds) belongs to, None keeps its parent's. The parts sum to the
-    length of the bytes; what PyYAML writes instead of this writer is charged to `document`."""
+    length of the bytes; a stream PyYAML writes instead of this writer is charged as a whole."""
     writer = _Writer(flow_width, tally)
     data = _write(documents, writer)
     return data, writer.parts()
+
+
+def parts_by_key(data: bytes, flow_width: int | None = None) -> list[tuple[str, int]]:
+    """How many bytes of a YAML stream each top-level key takes, largest first (the parts sum
+    to `len(data)`; a stream this writer wouldn't write the same way has the difference as a
+    part of its own)."""
+    import yaml  # only `compile --sizes` reads a stream back
+
+    documents = list(yaml.load_all(data, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    rewritten, parts = breakdown(documents, lambda path: str(path[0]) if len(path) == 1 else None, flow_width)
+    if len(rewritten) != len(data):
+        parts["not as flowc writes it"] = len(data) - len(rewritten)
+    return sorted(parts.items(), key=lambda item: (-item[1], item[0]))
