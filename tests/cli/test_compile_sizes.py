@@ -10,26 +10,12 @@ import pytest
 from flowc.cli.main import main
 
 from bench.shapes import Case, flowc_flow
+from tests.cli.test_compile_cli import UNSUPPORTED
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((REPO / "examples").glob("*.py"))
 PART = re.compile(r"^  (?P<part>\S.*?)\s+(?P<size>[\d,]+)\s+[\d.]+%$")
 TOTAL = re.compile(r"^(?P<name>\S+): (?P<size>[\d,]+) bytes$")
-
-UNSUPPORTED = """
-from flowc import step, flow, Dataset
-
-@step
-def make(i: int) -> Dataset: ...
-
-@step
-def merge(parts: list[Dataset]) -> int: ...
-
-@flow
-def collect(items: list[int] = [1, 2]) -> int:
-    parts = [make(i) for i in items]
-    return merge(parts)
-"""
 
 
 def _report(err: str) -> tuple[int, dict[str, int]]:
