@@ -16,6 +16,7 @@ from pathlib import Path
 import typer
 from flowc.cli import render
 from flowc.cli.load import load_or_report
+from flowc.compiler.batch import skip_final_collection
 from flowc.compiler.config import Config, load_config
 from flowc.compiler.diagnostics import FlowcError
 from flowc.targets import CompileOptions, Output, load_target
@@ -53,6 +54,7 @@ def compile_flow(
     sizes: bool = typer.Option(False, "--sizes", help="Show on stderr where the output's bytes go."),
 ) -> int:
     """Compile a flow for an engine."""
+    skip_final_collection()
     if (check or diff) and output_dir is None:
         raise FlowcError("--check and --diff compare with files: give the directory with -o DIR")
     loaded = load_or_report(target_path)

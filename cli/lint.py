@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from flowc.cli import render
+from flowc.compiler.batch import skip_final_collection
 from flowc.compiler.config import Config, load_config
 from flowc.compiler.diagnostics import FlowcError
 from flowc.compiler.lint import lint_paths
@@ -32,6 +33,7 @@ def lint(
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when errors are found."),
 ) -> int:
     """Check flows for errors without importing them."""
+    skip_final_collection()
     if output_format not in render.FORMATS:
         raise FlowcError(
             f"unknown --output-format {output_format!r}; choose one of {', '.join(render.FORMATS)}"

@@ -9,9 +9,11 @@ garbage the stage leaves is collected as usual once it is resumed.
 
 from __future__ import annotations
 
+import atexit
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 
 
 @contextmanager
@@ -24,3 +26,12 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@cache  # once per process
+def skip_final_collection() -> None:
+    """Before the interpreter exits, freeze what is left: its last collection would walk every
+    object a command kept (a large flow's syntax trees are cached until exit) to find no
+    garbage. For a command line: in a long-running process it would keep those objects out of
+    later collections."""
+    atexit.register(gc.freeze)

@@ -39,6 +39,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -949,23 +950,35 @@ def _decoding_flags(descriptors: Iterable[Descriptor]) -> set[str]:
 
 def _step_flags(step: ir.Step, shims: set[str]) -> set[str]:
     """The runtime pieces `step` needs, for its interface and for the shims its code uses."""
-    values = [type_descriptor(p.type) for p in step.params if not t.contains_artifact(p.type)]
+    params = tuple(p.type for p in step.params)
+    flags, paths = _interface_flags(params, step.returns, bool(step.options.packages))
+    if paths:
+        shims.add("_flowc_Path")
+    return set(flags) | {s.removeprefix("_flowc_") for s in shims}  # sections are named after the shims
+
+
+@cache  # the steps of a large flow share a handful of interfaces
+def _interface_flags(
+    params: tuple[t.Type, ...], returns: t.Type, packages: bool
+) -> tuple[frozenset[str], bool]:
+    """The runtime pieces an interface needs, and whether it takes artifacts (as paths)."""
+    values = [type_descriptor(p) for p in params if not t.contains_artifact(p)]
     flags = _decoding_flags(values) | {"value", "i_val"} if values else set()
-    if step.params or step.outputs:
+    outputs = ir.outputs_of(returns)
+    if params or outputs:
         flags |= {"fail", "run"}
-    for p in step.params:
-        if t.contains_artifact(p.type):
-            flags |= {"i_art", "loc"} | {f"a_{n['k']}" for n in _walk(type_descriptor(p.type))}
-            shims.add("_flowc_Path")
-    for o in step.outputs:
+    for p in params:
+        if t.contains_artifact(p):
+            flags |= {"i_art", "loc"} | {f"a_{n['k']}" for n in _walk(type_descriptor(p))}
+    for o in outputs:
         flags |= {"out"} | _output_flags(o.type)
-    if isinstance(step.returns, t.NamedTupleT):
+    if isinstance(returns, t.NamedTupleT):
         flags.add("fields")
     if {"i_val", "i_art"} <= flags or {"o_val", "o_art"} <= flags:
         flags.add("art")
-    if step.options.packages:
+    if packages:
         flags.add("pip")
-    return flags | {s.removeprefix("_flowc_") for s in shims}  # sections are named after the shims
+    return frozenset(flags), any(t.contains_artifact(p) for p in params)
 
 
 def _output_flags(typ: t.Type) -> set[str]:
@@ -1048,10 +1061,15 @@ def _call(step: ir.Step, mod: _Mod, rename: Callable[[str], str]) -> str:
         return f"{step.function}()"
     required = _required(mod, step)
     ins = ", ".join(
-        f"({p.name!r}, {type_descriptor(p.type)!r}, {int(p.name in required)})" for p in step.params
+        f"({p.name!r}, {_descriptor_text(p.type)}, {int(p.name in required)})" for p in step.params
     )
-    outs = ", ".join(f"({o.name!r}, {type_descriptor(o.type)!r})" for o in step.outputs)
+    outs = ", ".join(f"({o.name!r}, {_descriptor_text(o.type)})" for o in step.outputs)
     return f"{rename('_flowc_run')}({step.function}, [{ins}], [{outs}])"
+
+
+@cache
+def _descriptor_text(typ: t.Type) -> str:
+    return repr(type_descriptor(typ))
 
 
 def _ordered(mod: _Mod, closure: _Closure) -> list[_Item]:

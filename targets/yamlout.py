@@ -314,6 +314,7 @@ class _Writer:
     _charged: list[str] = field(default_factory=list)  # the part of each chunk, with a tally
     _part: str = "between documents"  # what no tally names: the `---` lines
     _seen: set[int] = field(default_factory=set)  # collections written, by identity
+    _flows: dict[int, str | None] = field(default_factory=dict)  # collection → its flow text
     open_ended: bool = False  # the last `|` text written keeps its final line breaks (`|+`)
 
     def once(self, value: object) -> None:
@@ -357,70 +358,79 @@ class _Writer:
             self.emit("...\n")
         return "".join(self.out)
 
-    def mapping(self, mapping: dict[Any, Any], indent: int, lead: str, path: Path) -> str | None:
-        """The entries at column `indent` (the first after `lead`); the mapping's flow text."""
+    def mapping(self, mapping: dict[Any, Any], indent: int, lead: str, path: Path) -> None:
+        """The entries at column `indent` (the first after `lead`)."""
         pad = " " * indent
-        texts: list[str | None] = []
         for key, value in mapping.items():
             previous = self.enter((*path, key))
-            text = self.entry(lead or pad, _key(key) + ":", value, indent, (*path, key))
-            texts.append(None if text is None else _flow_entry(key, text))
+            self.entry(lead or pad, _key(key) + ":", value, indent, (*path, key))
             self._part, lead = previous, ""
-        return self._joined("{", texts, "}")
 
-    def sequence(self, items: list[Any], indent: int, lead: str, path: Path) -> str | None:
-        """The items, dashes at column `indent` (the first after `lead`); the list's flow text."""
+    def sequence(self, items: list[Any], indent: int, lead: str, path: Path) -> None:
+        """The items, dashes at column `indent` (the first after `lead`)."""
         pad = " " * indent
-        texts: list[str | None] = []
         for i, item in enumerate(items):
             previous = self.enter((*path, i))
-            texts.append(self.entry(lead or pad, "-", item, indent, (*path, i)))
+            self.entry(lead or pad, "-", item, indent, (*path, i))
             self._part, lead = previous, ""
-        return self._joined("[", texts, "]")
 
-    def _joined(self, opener: str, texts: list[str | None], closer: str) -> str | None:
-        return None if self.width is None else _joined(opener, texts, closer, self.width)
-
-    def entry(self, start: str, head: str, value: Any, indent: int, path: Path) -> str | None:
+    def entry(self, start: str, head: str, value: Any, indent: int, path: Path) -> None:
         """`key: value` or `- value`, starting with `start` (indentation, or an outer `- `), on
-        one line in flow style when it fits; `value`'s flow text."""
-        if self.width is None or not _flowable(value):
-            return self.block(start, head, value, indent, path)
-        mark = len(self.out)
-        text = self.block(start, head, value, indent, path)
-        if text is not None and len(start) + len(head) + 1 + len(text) <= self.width:
-            del self.out[mark:], self._charged[mark:]
-            self.emit(f"{start}{head} {text}\n")
-        return text
+        one line in flow style when it fits."""
+        if self.width is not None and _flowable(value):
+            text = self.flow_text(value)
+            if text is not None and len(start) + len(head) + 1 + len(text) <= self.width:
+                self.emit(f"{start}{head} {text}\n")
+                return
+        self.block(start, head, value, indent, path)
 
-    def block(self, start: str, head: str, value: Any, indent: int, path: Path) -> str | None:
+    def flow_text(self, value: Any) -> str | None:
+        """`value`'s one-line form if it has one within `width` characters; made once for each
+        collection, from its parts' (a part that doesn't fit ends the search)."""
+        if not isinstance(value, (dict, list)):
+            return _flow_scalar(value)
+        key = id(value)
+        if key not in self._flows:
+            self._flows[key] = self._flow_of(value)
+        return self._flows[key]
+
+    def _flow_of(self, value: dict[Any, Any] | list[Any]) -> str | None:
+        assert self.width is not None
+        pieces: list[str] = []
+        used = 2
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            text = self.flow_text(item)
+            piece = text if text is None or isinstance(value, list) else _flow_entry(key, text)
+            used += 0 if piece is None else len(piece) + (2 if pieces else 0)
+            if piece is None or used > self.width:
+                return None
+            pieces.append(piece)
+        return ("{%s}" if isinstance(value, dict) else "[%s]") % ", ".join(pieces)
+
+    def block(self, start: str, head: str, value: Any, indent: int, path: Path) -> None:
         is_item = head == "-"
         if isinstance(value, dict) and value:
             self.once(value)
-            if is_item:
-                return self.mapping(value, indent + 2, start + "- ", path)
-            self.emit(f"{start}{head}\n")
-            return self.mapping(value, indent + 2, "", path)
-        if isinstance(value, list) and value:
+            if not is_item:
+                self.emit(f"{start}{head}\n")
+            self.mapping(value, indent + 2, start + "- " if is_item else "", path)
+        elif isinstance(value, list) and value:
             self.once(value)
-            if is_item:
-                return self.sequence(value, indent + 2, start + "- ", path)
-            self.emit(f"{start}{head}\n")
-            return self.sequence(value, indent, "", path)
-        if isinstance(value, (dict, list)):
-            empty = "{}" if isinstance(value, dict) else "[]"
-            self.emit(f"{start}{head} {empty}\n")
-            return empty
-        if isinstance(value, str) and "\n" in value:
+            if not is_item:
+                self.emit(f"{start}{head}\n")
+            self.sequence(value, indent + 2 if is_item else indent, start + "- " if is_item else "", path)
+        elif isinstance(value, (dict, list)):
+            self.emit(f"{start}{head} {'{}' if isinstance(value, dict) else '[]'}\n")
+        elif isinstance(value, str) and "\n" in value:
             header, lines = _literal(value, indent + 2)
             self.emit(f"{start}{head} {header}")
             self.emit(lines)
             # PyYAML ends a document with `...` when its last `|` text kept its final breaks
             self.open_ended = header.endswith("+\n")
-            return None
-        column = len(start) + len(head) + 1
-        self.emit(f"{start}{head} {_folded(_scalar(value, False), column, indent + 2)}\n")
-        return None if self.width is None else _flow_scalar(value)
+        else:
+            column = len(start) + len(head) + 1
+            self.emit(f"{start}{head} {_folded(_scalar(value, False), column, indent + 2)}\n")
 
 
 # --- PyYAML, for what the writer leaves to it ----------------------------------------------------
