@@ -15,8 +15,9 @@ output's task count is checked against N, so the three really describe the same 
 Every tool runs once untimed first, and with Python's bytecode cache on (as for an installed
 package; `PYTHONDONTWRITEBYTECODE` is dropped for the children), so no run pays for compiling
 a library's modules. A flow whose Argo workflow exceeds flowc's 1 MiB object budget (FC502:
-the cluster would refuse it) is compiled with a raised `[tool.flowc.argo] size-budget`. A run
-over `--timeout` seconds is reported as `timeout`.
+the cluster would refuse it) is compiled with a raised `[tool.flowc.argo] size-budget`; an
+output over flowc's KFP budget is reported as `over budget`, a run over `--timeout` seconds
+as `timeout`.
 
 Prints progress to stderr and two Markdown tables to stdout: times, with flowc's compile time
 as a ratio to KFP's and Hera's, and sizes, with flowc's YAML as a ratio to theirs; then how
@@ -51,7 +52,7 @@ RAISED_BUDGET = 64 * 1024 * 1024
 class Timing:
     seconds: float | None = None  # median of the runs
     runs: int = 0
-    status: str = "ok"  # ok | timeout | error | missing
+    status: str = "ok"  # ok | timeout | error | over budget (FC502) | missing
 
 
 @dataclass
@@ -119,6 +120,8 @@ def _run(argv: list[str], cwd: Path, timeout: float) -> tuple[float | None, str]
     except subprocess.TimeoutExpired:
         return None, "timeout"
     elapsed = time.perf_counter() - start
+    if done.returncode == 1 and b"FC502" in done.stderr:
+        return None, "over budget"  # flowc refuses an object its platform would refuse
     if done.returncode != 0:
         _progress(f"    {' '.join(argv[1:4])} failed ({done.returncode}): {done.stderr.decode()[-600:]}")
         return None, "error"
@@ -247,7 +250,8 @@ def _seconds(timing: Timing | None) -> str:
 def _ratio(mine: float | int | None, theirs: float | int | None) -> str:
     if mine is None or theirs is None or not theirs:
         return "–"
-    return f"{mine / theirs:.2f}"
+    ratio = mine / theirs
+    return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.3f}"
 
 
 def _bytes(size: int | None) -> str:
