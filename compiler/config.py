@@ -16,6 +16,8 @@ from flowc.compiler.diagnostics import FlowcError
 
 @dataclass(frozen=True)
 class Config:
+    """The `[tool.flowc]` settings that apply to a path (defaults when there are none)."""
+
     path: Path | None = None
     select: list[str] | None = None
     ignore: list[str] = field(default_factory=list)

@@ -36,6 +36,8 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One finding: a rule's code and severity, where, and what to do about it."""
+
     code: str
     severity: Severity
     span: Span

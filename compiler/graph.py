@@ -14,6 +14,8 @@ from flowc.compiler import ir
 
 @dataclass(frozen=True)
 class Edge:
+    """A dependency between two nodes of a flow: data, ordering, a condition or a loop."""
+
     source: str
     target: str
     kind: str  # "data" | "after" | "condition" | "loop"

@@ -82,6 +82,8 @@ CompareOp = Literal["==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is 
 
 @dataclass(frozen=True, slots=True)
 class Compare:
+    """`left op right`: a comparison, `in`, or `is`."""
+
     op: CompareOp
     left: Value
     right: Value
@@ -98,12 +100,16 @@ class Truthy:
 
 @dataclass(frozen=True, slots=True)
 class Not:
+    """`not operand`."""
+
     operand: Cond
     span: Span
 
 
 @dataclass(frozen=True, slots=True)
 class BoolOp:
+    """`and`/`or` over two or more conditions."""
+
     op: Literal["and", "or"]
     operands: tuple[Cond, ...]
     span: Span
@@ -116,6 +122,8 @@ Cond: TypeAlias = "Compare | Truthy | Not | BoolOp"
 
 @dataclass(frozen=True, slots=True)
 class Param:
+    """A parameter of a step or flow, with its type and folded default."""
+
     name: str
     type: Type
     default: Const | None
@@ -138,6 +146,8 @@ class Output:
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
+    """`retries=`: how often and after how long a failed task is tried again."""
+
     limit: int
     backoff_seconds: int | None = None
     factor: float | None = None
@@ -147,6 +157,8 @@ class RetryPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Toleration:
+    """A Kubernetes toleration for the step's pod."""
+
     key: str | None
     operator: Literal["Equal", "Exists"]
     value: str | None
@@ -156,6 +168,8 @@ class Toleration:
 
 @dataclass(frozen=True, slots=True)
 class SecretRef:
+    """An environment variable set from a key of a Kubernetes secret."""
+
     env: str
     secret: str
     key: str
@@ -163,6 +177,8 @@ class SecretRef:
 
 @dataclass(frozen=True, slots=True)
 class Volume:
+    """A persistent volume claim mounted into the step's pod."""
+
     mount_path: str
     claim: str
 
@@ -195,6 +211,8 @@ class StepOptions:
 
 @dataclass(frozen=True, slots=True)
 class Step:
+    """A `@step` function: its typed interface and options (not its code)."""
+
     key: str  # unique in the program: "module:function"
     name: str  # the `name=` option, or the function name
     function: str
@@ -214,6 +232,8 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
+    """`schedule=`: a cron expression and its time zone."""
+
     cron: str
     timezone: str | None
     span: Span
@@ -221,6 +241,8 @@ class Schedule:
 
 @dataclass(frozen=True, slots=True)
 class FlowOptions:
+    """`@flow(...)` options, validated and normalised."""
+
     image: str | None = None
     schedule: Schedule | None = None
     max_parallel: int | None = None
@@ -280,6 +302,8 @@ class Loop:
 
 @dataclass(frozen=True, slots=True)
 class Case:
+    """One `if`/`elif`/`else` arm of a branch."""
+
     cond: Cond | None  # None for `else`
     body: tuple[Node, ...]
     span: Span
@@ -299,6 +323,8 @@ Node: TypeAlias = "Task | Loop | Branch"
 
 @dataclass(frozen=True, slots=True)
 class ExitHandler:
+    """`on_exit=`: the step run after the flow, whatever its outcome."""
+
     step: str  # Step.key
     status_param: str | None  # the parameter receiving RunStatus
     span: Span
@@ -306,6 +332,8 @@ class ExitHandler:
 
 @dataclass(frozen=True)  # not slots: the lookup table below is cached on the instance
 class Flow:
+    """A `@flow` function: parameters, body, results and options."""
+
     key: str
     name: str
     function: str

@@ -50,6 +50,8 @@ _SKIP_DIRS = frozenset(
 
 @dataclass
 class LintResult:
+    """What `flowc lint` found: diagnostics, module texts and the files checked."""
+
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)  # files checked (those that use flowc)

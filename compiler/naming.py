@@ -19,6 +19,8 @@ from flowc.compiler.rules import diagnostic
 
 @dataclass(frozen=True)
 class NamingRules:
+    """How a target names steps, flows, tasks, loops and branches."""
+
     target: str  # for messages: "Argo", "KFP"
     kind: str  # what steps and flows become: "template", "component"
     name: Callable[[str], str]  # step and flow names

@@ -27,6 +27,8 @@ FAMILIES: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """A diagnostic code: its name, default severity, message template and documentation."""
+
     code: str
     name: str
     severity: Severity

@@ -79,6 +79,8 @@ class ScriptParts:
 
 @dataclass(frozen=True)
 class Script:
+    """A step's shipped script, and what shipping it found."""
+
     step: str  # Step.key
     source: str  # a complete Python program; empty when the step's module can't be read
     diagnostics: tuple[Diagnostic, ...]  # FC4xx found while shipping
@@ -185,6 +187,8 @@ class _Binding:
 
 @dataclass
 class _Mod:
+    """A module read for shipping: its parsed text and its module-level bindings."""
+
     module: Module  # name, display path, text, tree
     lines: list[str]
     bindings: dict[str, list[_Binding]] = field(default_factory=dict)
@@ -525,6 +529,9 @@ class _Bound:
 
 @dataclass
 class _Closure:
+    """What one step's script holds: the statements it needs, the names they bind, and what
+    can't be shipped (as diagnostics)."""
+
     step: ir.Step
     items: dict[tuple[str, int, int], _Item] = field(default_factory=dict)
     names: dict[str, _Bound] = field(default_factory=dict)

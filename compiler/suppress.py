@@ -16,6 +16,8 @@ _COMMENT = re.compile(r"#\s*flowc:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNOR
 
 @dataclass
 class Suppression:
+    """A `# flowc: ignore[...]` comment and the codes it names."""
+
     span: Span
     codes: tuple[str, ...]  # empty: every code on the line
     used: set[str] = field(default_factory=set)

@@ -21,6 +21,8 @@ LiteralValue: TypeAlias = "str | int | bool | None"
 
 @dataclass(frozen=True, slots=True)
 class Scalar:
+    """`str`, `int`, `float` or `bool`."""
+
     name: ScalarName
 
     def __str__(self) -> str:
@@ -29,18 +31,24 @@ class Scalar:
 
 @dataclass(frozen=True, slots=True)
 class NoneT:
+    """`None`: a step or flow that returns nothing."""
+
     def __str__(self) -> str:
         return "None"
 
 
 @dataclass(frozen=True, slots=True)
 class AnyT:
+    """`Any`, or no annotation: anything fits, nothing is checked."""
+
     def __str__(self) -> str:
         return "Any"
 
 
 @dataclass(frozen=True, slots=True)
 class ListT:
+    """`list[T]`."""
+
     item: Type
 
     def __str__(self) -> str:
@@ -49,6 +57,8 @@ class ListT:
 
 @dataclass(frozen=True, slots=True)
 class DictT:
+    """`dict[str, T]`: keys are always text."""
+
     value: Type
 
     def __str__(self) -> str:
@@ -57,6 +67,8 @@ class DictT:
 
 @dataclass(frozen=True, slots=True)
 class OptionalT:
+    """`Optional[T]` / `T | None`."""
+
     inner: Type
 
     def __str__(self) -> str:
@@ -65,6 +77,8 @@ class OptionalT:
 
 @dataclass(frozen=True, slots=True)
 class LiteralT:
+    """`Literal[...]` of scalars or `None`."""
+
     values: tuple[LiteralValue, ...]
 
     def __str__(self) -> str:
@@ -79,6 +93,8 @@ class LiteralT:
 
 @dataclass(frozen=True, slots=True)
 class ArtifactT:
+    """An artifact kind (`Dataset`, `Model` …): a path at run time."""
+
     kind: ArtifactKind
 
     def __str__(self) -> str:
@@ -111,6 +127,8 @@ class TupleT:
 
 @dataclass(frozen=True, slots=True)
 class RunStatusT:
+    """`RunStatus`, the flow's final status an exit handler receives."""
+
     def __str__(self) -> str:
         return "RunStatus"
 

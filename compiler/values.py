@@ -30,19 +30,32 @@ def _decimal() -> type[Decimal]:
     return Decimal
 
 
+# Patterns only some options need, compiled on first use rather than by every `flowc` run.
+@cache
+def _label_name() -> re.Pattern[str]:
+    return re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+
+
+@cache
+def _label_value() -> re.Pattern[str]:
+    return re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+
+
+@cache
+def _requirement() -> re.Pattern[str]:
+    return re.compile(
+        r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?"  # name
+        r"(\[[A-Za-z0-9._-]+(,\s*[A-Za-z0-9._-]+)*\])?"  # extras
+        r"(\s*(@\s*\S+|(===|~=|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+"
+        r"(\s*,\s*(===|~=|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+)*))?"  # version or URL
+        r"(\s*;\s*.+)?$"  # environment marker
+    )
+
+
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_LABEL_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
-_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_REQUIREMENT = re.compile(
-    r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?"  # name
-    r"(\[[A-Za-z0-9._-]+(,\s*[A-Za-z0-9._-]+)*\])?"  # extras
-    r"(\s*(@\s*\S+|(===|~=|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+"
-    r"(\s*,\s*(===|~=|==|!=|<=|>=|<|>)\s*[A-Za-z0-9.*+!_-]+)*))?"  # version or URL
-    r"(\s*;\s*.+)?$"  # environment marker
-)
 CRON_DESCRIPTORS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
 
 
@@ -125,17 +138,17 @@ def label_key(key: str) -> None:
     prefix, slash, name = key.rpartition("/")
     if slash and (len(prefix) > 253 or not DNS1123_SUBDOMAIN.match(prefix)):
         raise ValueError("the prefix before `/` must be a DNS subdomain of at most 253 characters")
-    if len(name) > 63 or not _LABEL_NAME.match(name):
+    if len(name) > 63 or not _label_name().match(name):
         raise ValueError(
             "the name must be at most 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric"
         )
 
 
 def label_value(value: str) -> None:
-    if len(value) > 63 or not _LABEL_VALUE.match(value):
+    if len(value) > 63 or not _label_value().match(value):
         raise ValueError("must be at most 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric")
 
 
 def requirement(text: str) -> None:
-    if not _REQUIREMENT.match(text.strip()):
+    if not _requirement().match(text.strip()):
         raise ValueError(text)

@@ -33,22 +33,41 @@ _YAML11_BOOLS = frozenset({"y", "Y", "n", "N"})
 # other than "\n" (and without NEL, LS, PS, BOM, which it treats specially).
 _PRINTABLE = "\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff"
 # What a plain scalar would be read back as, other than text (YAML 1.1's implicit types, as
-# PyYAML's resolver knows them): such text is quoted.
-_IMPLICIT = re.compile(
-    r"""(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF
-    |[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?
+# PyYAML's resolver knows them): such text is quoted. Words are looked up; only text that
+# starts like a number or a date needs the patterns (compiled on first use).
+_IMPLICIT_WORDS = frozenset(
+    {"yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE"}
+    | {"on", "On", "ON", "off", "Off", "OFF", "~", "null", "Null", "NULL", "<<", "="}
+)
+_NUMERIC_START = frozenset("0123456789+-.")
+_IMPLICIT_NUMBER = r"""(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?
     |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
     |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
     |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)
     |[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+
     |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
-    |<<|~|null|Null|NULL|=
     |[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
     |[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9]
      (?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?
-    )\n?""",
-    re.VERBOSE,
-)
+    )\n?"""
+
+
+def _implicit(text: str) -> bool:
+    """Whether PyYAML would read `text`, written plain, as something other than text."""
+    if text in _IMPLICIT_WORDS:
+        return True
+    if text[0] not in _NUMERIC_START:
+        return False
+    if text.isdigit():  # a decimal, or an octal with a leading 0 (but not `08`)
+        return text[0] != "0" or len(text) == 1 or not set(text) - set("01234567")
+    return _implicit_number().fullmatch(text) is not None
+
+
+@cache
+def _implicit_number() -> re.Pattern[str]:
+    return re.compile(_IMPLICIT_NUMBER, re.VERBOSE)
+
+
 _ALWAYS_INDICATORS = frozenset("#,[]{}&*!|>'\"%@`")
 _FLOW_INDICATORS = frozenset(",?[]{}")
 
@@ -90,7 +109,7 @@ def _indicators(text: str) -> tuple[bool, bool]:
 
 
 def _plain_allowed(text: str, flow: bool) -> bool:
-    if text[0] == " " or text[-1] == " " or _IMPLICIT.fullmatch(text):
+    if text[0] == " " or text[-1] == " " or _implicit(text):
         return False
     flow_indicators, block_indicators = _indicators(text)
     return not (flow_indicators if flow else block_indicators)

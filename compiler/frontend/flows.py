@@ -52,6 +52,8 @@ ERROR = Binding(None, t.ANY, "", error=True)
 
 @dataclass
 class Scope:
+    """The names a flow body, a branch or a loop binds."""
+
     kind: Literal["flow", "branch", "loop"]
     line: int
     names: dict[str, Binding] = field(default_factory=dict)
@@ -65,6 +67,8 @@ class Recursion(Exception):
 
 @dataclass(frozen=True)
 class Callee:
+    """What a call in a flow body calls: a step or a sub-flow, by its interface."""
+
     kind: Literal["step", "flow"]
     key: str
     name: str

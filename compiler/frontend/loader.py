@@ -23,6 +23,8 @@ from flowc.compiler.rules import diagnostic
 
 @dataclass(frozen=True)
 class LoadResult:
+    """A loaded program (or None), its diagnostics and the texts of the modules read."""
+
     program: ir.Program | None
     diagnostics: tuple[Diagnostic, ...]
     sources: dict[str, str]  # path → text of every module read, for excerpts and suppressions

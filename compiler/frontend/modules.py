@@ -47,6 +47,8 @@ def span_of(node: ast.AST, path: str) -> Span:
 
 @dataclass
 class Import:
+    """An import statement's target, as written."""
+
     module: str  # as written, without the leading dots
     level: int  # relative-import dots
     attr: str | None  # None for `import a.b as c`
@@ -55,6 +57,8 @@ class Import:
 
 @dataclass
 class Module:
+    """A parsed module and its index of module-level names."""
+
     name: str
     path: str
     text: str

@@ -284,6 +284,8 @@ SPECIAL = ("retries", "on_exit")
 
 @dataclass
 class ParsedOptions:
+    """Decorator arguments: folded values, their nodes and their spans, by option."""
+
     values: dict[str, Any] = field(default_factory=dict)
     spans: dict[str, Span] = field(default_factory=dict)
     nodes: dict[str, ast.expr] = field(default_factory=dict)

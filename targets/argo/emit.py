@@ -73,6 +73,8 @@ class Scope:
 
 @dataclass
 class Emitter:
+    """Builds one Argo document from a program, template by template."""
+
     program: ir.Program
     options: CompileOptions
     scripts: dict[str, Script]  # step key → shipped script
