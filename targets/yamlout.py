@@ -4,14 +4,14 @@ The bytes are exactly what PyYAML's safe dumper writes for the same data (block 
 in insertion order, lists at the level of their key, width 10000, Unicode kept, YAML 1.1's
 `y`/`n` quoted for Go readers), but written directly: a compiled flow of thousands of steps
 is a few hundred thousand scalars, which PyYAML's node graph and resolver took seconds to
-dump (and `import yaml` is paid by every compile). The rare text whose style needs PyYAML's
-full analysis (control characters, trailing spaces in a multi-line text, lines long enough
-to be folded …) sends the whole stream through PyYAML instead, so the output never differs.
+dump (and `import yaml` is paid by every compile). The rare stream with what needs PyYAML's
+own rules (control characters or trailing spaces in text, a collection met twice …) is
+written by PyYAML instead, so the output never differs.
 
 `flow_width` makes a document more compact: a mapping (or a list of them) that holds no
 multi-line text and fits on one line within that many columns is written in flow style,
-`inputs: {parameters: [{name: x}]}`; both writers make the same choice. `dump` can also
-report how many bytes each part of a document takes (`tally`).
+`inputs: {parameters: [{name: x}]}`; PyYAML is given the same choices (`layout`). `breakdown`
+also reports how many bytes each part of a document takes.
 """
 
 from __future__ import annotations
@@ -242,51 +242,30 @@ def _flowable(value: Any) -> bool:
 
 def layout(document: dict[str, Any], width: int) -> dict[str, Any]:
     """`document` with the collections that fit on their line within `width` columns marked
-    for flow style (copied: the input is left as it is)."""
-    return _lay_mapping(document, 0, width)[0]  # a document itself is always a block
+    for flow style, as the writer chooses them (for PyYAML to write it the same way)."""
+    return _lay_mapping(document, 0, _Writer(width))  # a document itself is always a block
 
 
-def _lay(value: Any, start: int, inner: int, dashes: int, width: int) -> tuple[Any, str | None]:
-    """`value` laid out, and its flow text when it has one of at most `width` characters.
+def _lay_mapping(mapping: dict[Any, Any], indent: int, writer: _Writer) -> dict[Any, Any]:
+    """A block mapping whose keys start at column `indent`; `key: ` comes first on a line."""
+    return {
+        key: _lay(value, indent + _key_length(key) + 2, indent + 2, indent, writer)
+        for key, value in mapping.items()
+    }
 
-    Its one-line form would start at column `start`; as a block it is a mapping with keys at
-    `inner` or a list with dashes at `dashes`. Bottom up, so that each part's flow text is
-    made once, from its parts' texts."""
-    laid_out: dict[Any, Any] | list[Any]
+
+def _lay(value: Any, start: int, inner: int, dashes: int, writer: _Writer) -> Any:
+    """`value`, whose one-line form would start at column `start`; as a block it is a mapping
+    with keys at `inner` or a list with dashes at `dashes`."""
+    if _flowable(value):
+        text = writer.flow_text(value)
+        if text is not None and writer.width is not None and start + len(text) <= writer.width:
+            return _Flow(value, text)
     if isinstance(value, dict):
-        laid_out, text = _lay_mapping(value, inner, width)
-    elif isinstance(value, list):
-        laid_out, text = _lay_list(value, dashes, width)
-    else:
-        return value, _flow_scalar(value)
-    if text is not None and _flowable(value) and start + len(text) <= width:
-        return _Flow(value, text), text
-    return laid_out, text
-
-
-def _lay_mapping(mapping: dict[Any, Any], indent: int, width: int) -> tuple[dict[Any, Any], str | None]:
-    laid_out, texts = {}, []
-    for key, value in mapping.items():
-        start = indent + _key_length(key) + 2  # `key: ` comes first on the line
-        laid_out[key], text = _lay(value, start, indent + 2, indent, width)
-        texts.append(None if text is None else _flow_entry(key, text))
-    return laid_out, _joined("{", texts, "}", width)
-
-
-def _lay_list(items: list[Any], dashes: int, width: int) -> tuple[list[Any], str | None]:
-    laid_out, texts = [], []
-    for item in items:
-        item_laid_out, text = _lay(item, dashes + 2, dashes + 2, dashes + 2, width)
-        laid_out.append(item_laid_out)
-        texts.append(text)
-    return laid_out, _joined("[", texts, "]", width)
-
-
-def _joined(opener: str, texts: list[str | None], closer: str, width: int) -> str | None:
-    if any(t is None for t in texts):
-        return None
-    text = opener + ", ".join(texts) + closer  # type: ignore[arg-type]
-    return text if len(text) <= width else None
+        return _lay_mapping(value, inner, writer)
+    if isinstance(value, list):
+        return [_lay(item, dashes + 2, dashes + 2, dashes + 2, writer) for item in value]
+    return value
 
 
 def _flow_entry(key: object, text: str) -> str | None:
@@ -323,9 +302,8 @@ Path = tuple[str | int, ...]
 class _Writer:
     """Writes YAML as chunks, each charged to the part `tally` names for its path.
 
-    With a `width`, every collection's flow text is made bottom up as its block form is
-    written, and a flowable one that fits replaces its block form: the choice `layout` makes,
-    in the same pass as the writing."""
+    With a `width`, a flowable collection whose flow text fits on its line is written on one
+    line, otherwise as a block; each collection's flow text is made once, from its parts'."""
 
     width: int | None = None
     tally: Tally | None = None
