@@ -54,9 +54,8 @@ class MetaflowTarget:
         try:
             inlined = inline(lowered, entry)
         except InlineError as exc:
-            span = exc.span if isinstance(exc.span, Span) else entry.span
             diagnostics.append(
-                diagnostic("FC501", span, target=TARGET, what=str(exc), hint="return a task output")
+                diagnostic("FC501", exc.span, target=TARGET, what=str(exc), hint="return a task output")
             )
             return CompileResult((), tuple(diagnostics))
         context = Context(

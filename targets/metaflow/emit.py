@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import json
 import math
-import re
 from dataclasses import dataclass, field
 
 from flowc.compiler import ir
@@ -21,6 +20,7 @@ from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Diagnostic, Span
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.shipping import is_str_like, type_descriptor
+from flowc.compiler.values import quantity
 from flowc.targets.metaflow import lower as lw
 from flowc.targets.metaflow.names import MODULE_NAMES, TARGET, class_name, step_name
 from flowc.targets.metaflow.runtime import HELPERS
@@ -28,9 +28,6 @@ from flowc.targets.metaflow.runtime import HELPERS
 MAX_RETRIES = 4  # metaflow_config MAX_ATTEMPTS (6) minus the first attempt and one spare
 _OPS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _OPS.update({"in": "in", "not in": "not in", "is": "is", "is not": "is not"})
-_QUANTITY = re.compile(r"^([0-9.]+)([a-zA-Z]*)$")
-_BYTES = {"": 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30}
-_BYTES["Ti"] = 2**40
 
 
 @dataclass
@@ -60,7 +57,10 @@ class Emitter:
         self.ctx = ctx
         self.steps: list[StepCode] = []
         self.diagnostics: list[Diagnostic] = []
-        self.names: dict[str, str] = {}  # step and artifact names → what claimed them
+        self.names: dict[str, str] = {}  # the class's step and artifact names → what claimed them
+        # the module's top-level names: helpers and imports, then a `run_<step>` per step
+        self.globals = dict.fromkeys(MODULE_NAMES, "a name the generated module defines")
+        self.lines: dict[str, list[str]] = {}  # source path → its lines, for step docstrings
         self.loops = {n.id: n for n, _ in ir.walk(ctx.flow.body) if isinstance(n, ir.Loop)}
         self.tasks = {n.id: n for n, _ in ir.walk(ctx.flow.body) if isinstance(n, ir.Task)}
         self.items: dict[str, str] = {}  # loop id → the artifact holding its item
@@ -70,20 +70,22 @@ class Emitter:
 
     # --- names ------------------------------------------------------------------------------
 
-    def claim(self, name: str, what: str, span: Span) -> None:
-        if name in self.names and self.names[name] != what:
+    def claim(self, name: str, what: str, span: Span, names: dict[str, str] | None = None) -> None:
+        """Take `name` for `what` in the class (or in `names`); a name taken twice is FC505."""
+        names = self.names if names is None else names
+        if name in names and names[name] != what:
             self.diagnostics.append(
                 diagnostic(
                     "FC505",
                     span,
                     what="names",
-                    first=self.names[name],
+                    first=names[name],
                     second=what,
                     name=name,
                     target=TARGET,
                 )
             )
-        self.names.setdefault(name, what)
+        names.setdefault(name, what)
 
     def fresh(self, base: str) -> str:
         """A name for a step flowc adds: suffixed, since no user name is involved."""
@@ -140,7 +142,7 @@ class Emitter:
             lines.append(_indent(_docstring(flow.description), 1))
         for p in flow.params:
             lines.append(f"    {p.name} = {self.parameter(p)}")
-        for s in self.ordered_steps():
+        for s in self.steps:
             lines.append("")
             lines.extend(_indent(x, 1) for x in self.step_text(s))
         parts.append("\n".join(lines))
@@ -163,9 +165,6 @@ class Emitter:
         modules = "import json\nimport os\nimport shutil\nimport subprocess\nimport sys\nimport tempfile"
         return f"{doc}\n\n{modules}\n\nfrom metaflow import {', '.join(imports)}"
 
-    def ordered_steps(self) -> list[StepCode]:
-        return self.steps
-
     # --- module-level step functions ----------------------------------------------------------
 
     def step_functions(self) -> str:
@@ -173,9 +172,7 @@ class Emitter:
         for key in sorted(self.used_steps, key=lambda k: step_name(self.used_steps[k].name)):
             step = self.used_steps[key]
             name = step_name(step.name)
-            self.claim(f"run_{name}", f"step `{step.name}`", step.span)
-            if f"run_{name}" in MODULE_NAMES:
-                self.claim(f"run_{name}", "a name the module defines", step.span)
+            self.claim(f"run_{name}", f"step `{step.name}`", step.span, self.globals)
             blocks.append(f"{name.upper()}_SCRIPT = {_literal(self.ctx.scripts[key])}")
             blocks.append(self.step_function(step, name))
         return "\n\n\n".join(blocks)
@@ -392,8 +389,9 @@ class Emitter:
         return s
 
     def task_doc(self, task: ir.Task) -> str:
-        text = self.ctx.sources.get(task.span.path, "")
-        lines = text.splitlines()
+        if task.span.path not in self.lines:
+            self.lines[task.span.path] = self.ctx.sources.get(task.span.path, "").splitlines()
+        lines = self.lines[task.span.path]
         line = lines[task.span.line - 1].strip() if 0 < task.span.line <= len(lines) else ""
         origin = self.ctx.program.flow(self.ctx.origins.get(task.id, self.ctx.entry.key))
         where = f"{_module_file(origin.module)}:{task.span.line}"
@@ -465,8 +463,7 @@ class Emitter:
         opts = step.options
         args = []
         if opts.cpu is not None:
-            cpu = _cpu(opts.cpu)
-            args.append(f"cpu={cpu}")
+            args.append(f"cpu={_cpu(opts.cpu)}")
         if opts.memory is not None:
             args.append(f"memory={_megabytes(opts.memory)}")
         if opts.gpu:
@@ -500,11 +497,8 @@ class Emitter:
         return " + ".join(parts) if parts else "''"
 
     def output_expr(self, value: ir.TaskOutput) -> str:
-        task = self.tasks.get(value.task)
-        outputs = self.ctx.program.callee_outputs(task) if task else ()
-        if value.field is None and not any(o.name == "output" for o in outputs):
-            items = ", ".join(f"{o.name!r}: self.{self.artifact(value.task, o.name)}" for o in outputs)
-            return "{" + items + "}"
+        # `field` is None only for a task's single output: the frontend never lets a value
+        # stand for several outputs at once (FC215)
         return f"self.{self.artifact(value.task, value.field or 'output')}"
 
     def cond(self, cond: ir.Cond) -> str:
@@ -564,18 +558,14 @@ def _output_kind(typ: t.Type) -> object:
 
 
 def _cpu(text: str) -> str:
-    if text.endswith("m"):
-        value = int(text[:-1]) / 1000
-        return repr(value)
-    return text
+    """A Kubernetes CPU quantity as the number Metaflow's `cpu=` takes: `500m` → `0.5`."""
+    cores = quantity(text)[1]
+    return str(int(cores)) if cores == cores.to_integral_value() else repr(float(cores))
 
 
 def _megabytes(text: str) -> int:
-    """A Kubernetes quantity as the megabytes Metaflow's `memory=` counts (at least as many)."""
-    match = _QUANTITY.match(text)
-    if not match or match.group(2) not in _BYTES:
-        return 4096
-    return max(1, math.ceil(float(match.group(1)) * _BYTES[match.group(2)] / 10**6))
+    """A Kubernetes memory quantity as the megabytes Metaflow's `memory=` counts (at least as many)."""
+    return max(1, math.ceil(quantity(text)[1] / 10**6))
 
 
 def _literal(text: str) -> str:

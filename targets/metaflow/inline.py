@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from flowc.compiler import ir
+from flowc.compiler.diagnostics import Span
 from flowc.compiler.rewrite import rewrite
 
 SEPARATOR = "__"
@@ -32,7 +33,7 @@ class Inlined:
 class InlineError(Exception):
     """A sub-flow result that can't be expressed once inlined (carries the span)."""
 
-    def __init__(self, message: str, span: object) -> None:
+    def __init__(self, message: str, span: Span) -> None:
         super().__init__(message)
         self.span = span
 
@@ -139,52 +140,22 @@ def _bind(tree: T, sub: ir.Flow, task: ir.Task) -> T:
     return rewrite(tree, bind)
 
 
-def _substitute(value: ir.Value, results: dict[str, dict[str, ir.Value]]) -> ir.Value:
+def _replace_outputs(flow: ir.Flow, results: dict[str, dict[str, ir.Value]]) -> ir.Flow:
+    """References to sub-flow task outputs replaced by the inlined results; `after` a sub-flow
+    task becomes after every task inlined from it."""
+    inlined: dict[str, list[str]] = {key: [] for key in results}
+    for task in flow.tasks():
+        inlined.get(task.id.split(SEPARATOR, 1)[0], []).append(task.id)
+
     def replace(node: object) -> object:
         if isinstance(node, ir.TaskOutput) and node.task in results:
-            outputs = results[node.task]
-            key = node.field or "output"
-            if key in outputs:
-                return outputs[key]
-            raise InlineError(f"the whole result of sub-flow task `{node.task}`", node.span)
+            # `field` names one output: the frontend never passes several at once (FC215)
+            return results[node.task][node.field or "output"]
         if isinstance(node, ir.Collected) and not isinstance(node.value, (ir.TaskOutput, ir.Collected)):
             raise InlineError("a collected sub-flow result that is not a task output", node.span)
-        return node
-
-    return rewrite(value, replace)
-
-
-def _replace_outputs(flow: ir.Flow, results: dict[str, dict[str, ir.Value]]) -> ir.Flow:
-    """References to sub-flow task outputs replaced by the inlined results."""
-
-    def replace(node: object) -> object:
-        if isinstance(node, ir.Arg):
-            return dataclasses.replace(node, value=_substitute(node.value, results))
-        if isinstance(node, ir.Loop):
-            return dataclasses.replace(node, source=_substitute(node.source, results))
-        if isinstance(node, ir.Compare):
-            return dataclasses.replace(
-                node, left=_substitute(node.left, results), right=_substitute(node.right, results)
-            )
-        if isinstance(node, ir.Truthy):
-            return dataclasses.replace(node, value=_substitute(node.value, results))
         if isinstance(node, ir.Task) and any(a in results for a in node.after):
-            return dataclasses.replace(node, after=tuple(_expand_after(node.after, flow, results)))
+            after = (x for a in node.after for x in inlined.get(a, [a]))
+            return dataclasses.replace(node, after=tuple(dict.fromkeys(after)))
         return node
 
-    body = rewrite(flow.body, replace)
-    flow = dataclasses.replace(flow, body=body, results=tuple(_substitute(v, results) for v in flow.results))
-    return flow
-
-
-def _expand_after(
-    after: tuple[str, ...], flow: ir.Flow, results: dict[str, dict[str, ir.Value]]
-) -> list[str]:
-    """`after` a sub-flow task: after every task inlined from it."""
-    out: list[str] = []
-    for a in after:
-        if a in results:
-            out.extend(t.id for t in flow.tasks() if t.id.startswith(a + SEPARATOR))
-        else:
-            out.append(a)
-    return list(dict.fromkeys(out))
+    return rewrite(flow, replace)

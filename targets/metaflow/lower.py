@@ -69,7 +69,7 @@ def lower(body: tuple[ir.Node, ...]) -> Seq:
 def _scope(body: list[ir.Node]) -> Seq:
     if not body:
         return ()
-    keys = [_key(n) for n in body]
+    keys = [n.id for n in body]
     by_key = dict(zip(keys, body, strict=True))
     owner = {d: k for k, n in zip(keys, body, strict=True) for d in _defined(n)}
     needs = {k: {owner[x] for x in _needed(n) if x in owner} - {k} for k, n in zip(keys, body, strict=True)}
@@ -138,10 +138,6 @@ def _components(nodes: list[str], needs: dict[str, set[str]], order: dict[str, i
 # --- what a node defines and needs ------------------------------------------------------------
 
 
-def _key(node: ir.Node) -> str:
-    return node.id
-
-
 def _defined(node: ir.Node) -> set[str]:
     """Ids a reference can name inside `node`: its own and every nested task's and loop's."""
     return {n.id for n, _ in ir.walk((node,))}
@@ -162,7 +158,7 @@ def _needed(node: ir.Node) -> set[str]:
                 if case.cond is not None:
                     for v in ir.cond_values(case.cond):
                         found |= _value_ids(v)
-    return found - _defined(node) if not isinstance(node, ir.Task) else found
+    return found - _defined(node)
 
 
 def _value_ids(value: ir.Value) -> set[str]:

@@ -139,3 +139,22 @@ def test_independent_tasks_run_as_static_branches(tmp_path: Path) -> None:
     assert steps["start"] == {"op", "op_2"}  # a split: a and b start together
     (join,) = steps["op"]
     assert steps["op_2"] == {join} and steps[join] == {"op_3"}
+
+
+def test_a_task_after_a_sub_flow_waits_for_every_task_inlined_from_it(tmp_path: Path) -> None:
+    steps_source = dag_source(0, 0).split("@flow\n")[0]
+    source = steps_source.replace("from flowc import flow, step", "from flowc import after, flow, step") + (
+        "@flow\ndef sub(x: int) -> int:\n    first = op(a=x)\n    return op(a=x, b=first)\n\n"
+        "@flow\ndef outer(n: int = 1) -> int:\n    s = sub(n)\n    side = op(a=n)\n"
+        "    with after(s):\n        last = op(a=side)\n    return op(a=s, b=last)\n"
+    )
+    loaded = load_one(tmp_path, source, "outer")
+    assert loaded.ok and loaded.program is not None, [(d.code, d.message) for d in loaded.diagnostics]
+    result = load_target("metaflow").compile(loaded.program, CompileOptions(sources=loaded.sources))
+    assert result.ok, [(d.code, d.message) for d in result.diagnostics]
+    steps = step_graph(result.outputs[0].data.decode())
+    inlined = sorted(s for s in steps if s.startswith("sub__"))  # the sub-flow task is `sub`
+    assert inlined == ["sub__op", "sub__op_2"]
+    last = next(t.id for t in loaded.program.flow(loaded.program.entry or "").tasks() if t.binding == "last")
+    for name in inlined:
+        assert last in reaches(steps, name), name
