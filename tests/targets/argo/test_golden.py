@@ -5,32 +5,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 import yaml
-from flowc.compiler.frontend.loader import load_file, load_flow
-from flowc.targets import CompileOptions, load_target
 
 from tests.oracles.argo import argo_lint, validate_hera_many, validate_schema
+from tests.targets import examples
+from tests.targets.examples import EXAMPLES, REPO, check_golden, example_flows
 
-REPO = Path(__file__).resolve().parents[3]
-EXAMPLES = REPO / "examples"
 GOLDEN = REPO / "golden" / "argo"
-
-
-def example_flows() -> list[tuple[Path, str]]:
-    """(file, flow) for every flow defined in an example file (`examples/lib/` holds the
-    sub-flows and steps they import, compiled as part of them)."""
-    found = []
-    for path in sorted(EXAMPLES.glob("*.py")):
-        result = load_file(path)
-        if result.program is not None:
-            found += [
-                (path, f.function) for f in result.program.flows if Path(f.path).resolve() == path.resolve()
-            ]
-    return found
 
 
 FLOWS = example_flows()
@@ -41,25 +25,13 @@ def golden_name(path: Path, flow: str) -> str:
 
 
 def compile_example(path: Path, flow: str, **options: object) -> bytes:
-    loaded = load_flow(path, flow)
-    assert loaded.ok and loaded.program is not None, loaded.diagnostics
-    result = load_target("argo").compile(loaded.program, CompileOptions(sources=loaded.sources, **options))  # type: ignore[arg-type]
-    assert result.ok, [(d.code, d.span, d.message) for d in result.diagnostics]
-    (output,) = result.outputs
-    return output.data
+    return examples.compile_example("argo", path, flow, **options)
 
 
 @pytest.mark.parametrize(("path", "flow"), FLOWS, ids=[golden_name(p, f) for p, f in FLOWS])
 def test_golden(path: Path, flow: str) -> None:
     data = compile_example(path, flow)
-    golden = GOLDEN / golden_name(path, flow)
-    if os.environ.get("FLOWC_REGEN_GOLDEN"):
-        assert not os.environ.get("CI"), "golden files are regenerated on request, never under CI"
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(data)
-        return
-    assert golden.exists(), f"missing golden file {golden}: run FLOWC_REGEN_GOLDEN=1 pytest {__file__}"
-    assert data == golden.read_bytes(), f"{golden} differs from the compiled output"
+    check_golden(data, GOLDEN / golden_name(path, flow), __file__)
 
 
 def test_every_golden_file_has_an_example() -> None:

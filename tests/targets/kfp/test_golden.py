@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import os
 import re
 import shutil
 from importlib.metadata import PackageNotFoundError, version
@@ -20,6 +19,7 @@ import yaml
 from flowc.cli.main import main
 
 from tests.oracles.kfp import load_documents, require_kfp, require_kfp_kubernetes, strict_parse
+from tests.targets.examples import check_golden
 from tests.targets.kfp import (
     EXAMPLES,
     GOLDEN,
@@ -53,14 +53,7 @@ def test_there_are_examples() -> None:
 @pytest.mark.parametrize(("path", "flow"), FLOWS, ids=IDS)
 def test_golden(path: Path, flow: str) -> None:
     data = compile_example(path, flow)
-    golden = GOLDEN / golden_name(path, flow)
-    if os.environ.get("FLOWC_REGEN_GOLDEN"):
-        assert not os.environ.get("CI"), "golden files are regenerated on request, never under CI"
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(data)
-        return
-    assert golden.exists(), f"missing golden file {golden}: run FLOWC_REGEN_GOLDEN=1 pytest {__file__}"
-    assert data == golden.read_bytes(), f"{golden} differs from the compiled output"
+    check_golden(data, GOLDEN / golden_name(path, flow), __file__)
 
 
 def test_every_golden_file_has_an_example() -> None:

@@ -7,11 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from flowc.compiler.frontend.loader import load_flow
-from flowc.targets import CompileOptions, CompileResult, load_target
+from flowc.targets import CompileResult
 
-REPO = Path(__file__).resolve().parents[3]
-EXAMPLES = REPO / "examples"
+from tests.targets import examples
+from tests.targets.examples import EXAMPLES, REPO
+
+__all__ = ["EXAMPLES", "GOLDEN", "REPO", "TARGET", "compile_example", "compile_result", "golden_name"]
+
 GOLDEN = REPO / "golden" / "metaflow"
 TARGET = "metaflow"
 
@@ -21,17 +23,12 @@ def golden_name(path: Path, flow: str) -> str:
 
 
 def compile_result(path: Path, flow: str) -> CompileResult:
-    loaded = load_flow(path, flow)
-    assert loaded.ok and loaded.program is not None, loaded.diagnostics
-    return load_target(TARGET).compile(loaded.program, CompileOptions(sources=loaded.sources))
+    return examples.compile_result(TARGET, path, flow)
 
 
 def compile_example(path: Path, flow: str) -> bytes:
     """The one FlowSpec file the metaflow target compiles `flow` of `path` to."""
-    result = compile_result(path, flow)
-    assert result.ok, [(d.code, d.span, d.message) for d in result.diagnostics]
-    (output,) = result.outputs
-    return output.data
+    return examples.compile_example(TARGET, path, flow)
 
 
 def metaflow_env() -> dict[str, str]:

@@ -8,7 +8,6 @@ Metaflow's own graph check (`python flow.py --no-pylint check`), readable Python
 from __future__ import annotations
 
 import ast
-import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 from flowc.cli.main import main
 
-from tests.targets.kfp import example_flows
+from tests.targets.examples import check_golden, example_flows
 from tests.targets.metaflow import (
     EXAMPLES,
     GOLDEN,
@@ -39,14 +38,7 @@ def compiled() -> dict[str, bytes]:
 @pytest.mark.parametrize(("path", "flow"), FLOWS, ids=IDS)
 def test_golden(path: Path, flow: str) -> None:
     data = compile_example(path, flow)
-    golden = GOLDEN / golden_name(path, flow)
-    if os.environ.get("FLOWC_REGEN_GOLDEN"):
-        assert not os.environ.get("CI"), "golden files are regenerated on request, never under CI"
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(data)
-        return
-    assert golden.exists(), f"missing golden file {golden}: run FLOWC_REGEN_GOLDEN=1 pytest {__file__}"
-    assert data == golden.read_bytes(), f"{golden} differs from the compiled output"
+    check_golden(data, GOLDEN / golden_name(path, flow), __file__)
 
 
 def test_every_golden_file_has_an_example() -> None:
