@@ -62,7 +62,9 @@ def compile_flow(
         return loaded
     assert loaded.program is not None
     settings = load_config(Path(target_path.rpartition(":")[0] or target_path))
-    options = _options(settings, loaded.sources, argo_kind, argo_version, target_path if stamp else None)
+    options = compile_options(
+        settings, loaded.sources, argo_kind, argo_version, target_path if stamp else None
+    )
     result = load_target(target).compile(loaded.program, options)
     if result.diagnostics:
         render.render("full", list(result.diagnostics), loaded.sources, 1, summary=False)
@@ -104,9 +106,10 @@ def _report_sizes(target: str, output: Output) -> None:
         print(f"  largest of {len(templates):,} templates: {largest}", file=sys.stderr)
 
 
-def _options(
+def compile_options(
     settings: Config, sources: dict[str, str], kind: str | None, version: int | None, stamped: str | None
 ) -> CompileOptions:
+    """The target options from the flags and `[tool.flowc]` (shared with `flowc submit`)."""
     argo = settings.raw.get("argo", {})
     kind = kind or argo.get("kind", "workflow")
     version = version or argo.get("version", 4)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import typer
 from flowc.cli import render
-from flowc.cli.compile import _options
+from flowc.cli.compile import compile_options
 from flowc.cli.load import load_or_report
 from flowc.cli.options import split_target
 from flowc.compiler import ir
@@ -225,7 +225,7 @@ def _compile(request: Request) -> Compiled | int:
     flow = program.flow(program.entry or program.flows[0].key)
     path = split_target(request.target_path)[0]
     config = load_config(path)
-    options = _options(config, loaded.sources, request.argo_kind, request.argo_version, None)
+    options = compile_options(config, loaded.sources, request.argo_kind, request.argo_version, None)
     values = _parameters(flow, request.params, required=_runs(request, flow, options.argo_kind))
     result = load_target(request.target).compile(program, options)
     if result.diagnostics:
