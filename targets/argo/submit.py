@@ -17,7 +17,7 @@ import re
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import requests  # type: ignore[import-untyped,unused-ignore]
@@ -25,6 +25,7 @@ from flowc.compiler import ir
 from flowc.compiler.diagnostics import FlowcError
 from flowc.compiler.shipping import encode_value
 from flowc.targets.lineage import strip_credentials
+from flowc.targets.submission import DEFAULT_TIMEOUT, Connection, SubmitError
 from hera.exceptions import HeraException
 from hera.workflows import WorkflowsService, models
 from pydantic import BaseModel
@@ -36,7 +37,6 @@ INSECURE_ENV = "ARGO_INSECURE_SKIP_VERIFY"
 SECURE_ENV = "ARGO_SECURE"
 BASE_HREF_ENV = "ARGO_BASE_HREF"
 DEFAULT_NAMESPACE = "default"
-DEFAULT_TIMEOUT = 30.0
 # the request field holding each kind, as the Argo Server's API names it
 BODY_KEYS = {"Workflow": "workflow", "WorkflowTemplate": "template", "CronWorkflow": "cronWorkflow"}
 FINAL_PHASES = frozenset({"Succeeded", "Failed", "Error"})
@@ -46,23 +46,6 @@ _TRUE = frozenset({"1", "true", "yes"})
 _FALSE = frozenset({"0", "false", "no"})
 
 Snapshot = tuple[str, str, list[tuple[str, str]]]  # run phase, its message, (task, phase) pairs
-
-
-class SubmitError(FlowcError):
-    """The server or the connection failed; the message is safe to show."""
-
-
-@dataclass(frozen=True)
-class Connection:
-    server: str  # a URL ending in `/`, so that API paths join below a base href
-    token: str | None = field(default=None, repr=False)
-    verify: bool = True
-    ca_cert: str | None = None
-    timeout: float = DEFAULT_TIMEOUT
-
-    @property
-    def shown(self) -> str:
-        return strip_credentials(self.server)
 
 
 @dataclass(frozen=True)
@@ -113,7 +96,7 @@ def connection(
     name = config.get("token-env", TOKEN_ENV)
     skip = insecure or _flag(env, INSECURE_ENV) is True or bool(config.get("insecure-skip-verify", False))
     return Connection(
-        server=_url(address, secure=_flag(env, SECURE_ENV) is not False, base=env.get(BASE_HREF_ENV, "")),
+        url=_url(address, secure=_flag(env, SECURE_ENV) is not False, base=env.get(BASE_HREF_ENV, "")),
         token=(token or env.get(name) or "").strip() or None,
         verify=not skip,
         ca_cert=ca_cert,
@@ -348,7 +331,7 @@ class _Session(requests.Session):  # type: ignore[misc,unused-ignore]
 @contextmanager
 def _service(conn: Connection) -> Iterator[tuple[WorkflowsService, _Session]]:
     session = _Session(conn)
-    service = WorkflowsService(host=conn.server, token=conn.token, verify_ssl=conn.verify, session=session)
+    service = WorkflowsService(host=conn.url, token=conn.token, verify_ssl=conn.verify, session=session)
     with service, _errors(conn, session):
         yield service, session
 

@@ -22,7 +22,7 @@ import logging
 import tempfile
 import warnings
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from flowc.compiler import ir
 from flowc.compiler.diagnostics import FlowcError
 from flowc.targets.kfp import kinds
 from flowc.targets.lineage import strip_credentials
+from flowc.targets.submission import DEFAULT_TIMEOUT, Connection, SubmitError
 from flowc.targets.yamlout import dump
 from google.protobuf import json_format  # type: ignore[import-untyped,unused-ignore]
 from kfp.pipeline_spec import pipeline_spec_pb2  # type: ignore[import-untyped,unused-ignore]
@@ -42,7 +43,6 @@ ENDPOINT_ENV = "KF_PIPELINES_ENDPOINT"
 TOKEN_ENV = "KF_PIPELINES_TOKEN"
 EXPERIMENT_ENV = "KF_PIPELINES_DEFAULT_EXPERIMENT_NAME"  # read by the SDK too
 DEFAULT_EXPERIMENT = "Default"
-DEFAULT_TIMEOUT = 30.0
 # KFP's run states in the words `flowc run` and Argo use
 STATES = {
     "PENDING": "Pending",
@@ -56,23 +56,6 @@ STATES = {
 }
 
 Snapshot = tuple[str, str, list[tuple[str, str]]]  # run state, its message, (task, state) pairs
-
-
-class SubmitError(FlowcError):
-    """The server or the connection failed; the message is safe to show."""
-
-
-@dataclass(frozen=True)
-class Connection:
-    host: str  # a URL without a trailing `/`
-    token: str | None = field(default=None, repr=False)
-    verify: bool = True
-    ca_cert: str | None = None
-    timeout: float = DEFAULT_TIMEOUT
-
-    @property
-    def shown(self) -> str:
-        return strip_credentials(self.host)
 
 
 @dataclass(frozen=True)
@@ -115,7 +98,7 @@ def connection(
         raise FlowcError(f"KFP host {strip_credentials(host)!r}: expected host:port or an http(s) URL")
     secret = (token or env.get(config.get("token-env", TOKEN_ENV)) or "").strip()
     return Connection(
-        host=host.rstrip("/"),
+        url=host.rstrip("/"),
         token=secret.removeprefix("Bearer ").strip() or None,  # the SDK adds the prefix itself
         verify=not (insecure or config.get("insecure-skip-verify", False)),
         ca_cert=ca_cert,
@@ -215,7 +198,7 @@ def create_run(
         ("Experiment", f"{experiment} ({run.experiment_id})"),
         ("Namespace", namespace or "-"),
         ("State", STATES.get(str(run.state), str(run.state or "Pending"))),
-        ("URL", f"{conn.host}/#/runs/details/{run.run_id}"),
+        ("URL", f"{conn.url}/#/runs/details/{run.run_id}"),
     )
     return Created("run", str(run.run_id), _document(run), summary)
 
@@ -230,7 +213,7 @@ def upload(
             made = client.upload_pipeline(
                 str(path), pipeline_name=pipeline, description=description, namespace=namespace
             )
-            link = f"{conn.host}/#/pipelines/details/{made.pipeline_id}"
+            link = f"{conn.url}/#/pipelines/details/{made.pipeline_id}"
             summary: tuple[tuple[str, str], ...] = (
                 ("Pipeline ID", made.pipeline_id),
                 ("Pipeline", pipeline),
@@ -240,7 +223,7 @@ def upload(
         added = client.upload_pipeline_version(
             str(path), pipeline_version_name=version, pipeline_id=pipeline_id, description=description
         )
-    link = f"{conn.host}/#/pipelines/details/{pipeline_id}/version/{added.pipeline_version_id}"
+    link = f"{conn.url}/#/pipelines/details/{pipeline_id}/version/{added.pipeline_version_id}"
     summary = (
         ("Version ID", added.pipeline_version_id),
         ("Version", version),
@@ -284,7 +267,7 @@ class _Client(kfp.Client):  # type: ignore[misc,unused-ignore]
     def __init__(self, conn: Connection, namespace: str | None) -> None:
         self._flowc_timeout = (conn.timeout, conn.timeout)  # (connect, read): a lone float is ignored
         super().__init__(
-            host=conn.host,
+            host=conn.url,
             namespace=namespace or "kubeflow",  # the SDK's default: no namespace
             existing_token=conn.token,
             verify_ssl=conn.verify,

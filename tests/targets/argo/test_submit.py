@@ -62,22 +62,22 @@ def connect(server: ArgoServer, **flags: Any) -> submit.Connection:
 
 def test_argo_server_is_host_and_port_over_https_by_default() -> None:
     conn = submit.connection({}, {"ARGO_SERVER": "argo.example.com:2746"})
-    assert conn.server == "https://argo.example.com:2746/"
+    assert conn.url == "https://argo.example.com:2746/"
     assert conn.verify is True
 
 
 def test_argo_secure_false_means_http_and_the_base_href_is_kept() -> None:
     env = {"ARGO_SERVER": "localhost:2746", "ARGO_SECURE": "false", "ARGO_BASE_HREF": "/argo/"}
-    assert submit.connection({}, env).server == "http://localhost:2746/argo/"
+    assert submit.connection({}, env).url == "http://localhost:2746/argo/"
 
 
 def test_flags_win_over_the_environment_which_wins_over_the_configuration() -> None:
     config = {"server": "config:1", "insecure-skip-verify": False}
     env = {"ARGO_SERVER": "env:2", "ARGO_TOKEN": "from-env"}
-    assert submit.connection(config, {}).server == "https://config:1/"
-    assert submit.connection(config, env).server == "https://env:2/"
+    assert submit.connection(config, {}).url == "https://config:1/"
+    assert submit.connection(config, env).url == "https://env:2/"
     conn = submit.connection(config, env, server="http://flag:3", token="from-flag")
-    assert (conn.server, conn.token) == ("http://flag:3/", "from-flag")
+    assert (conn.url, conn.token) == ("http://flag:3/", "from-flag")
 
 
 @pytest.mark.parametrize(

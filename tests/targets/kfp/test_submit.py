@@ -69,9 +69,9 @@ def run(
 def test_the_sdks_endpoint_variable_is_read_and_flags_win() -> None:
     env = {"KF_PIPELINES_ENDPOINT": "kfp.example.com", "KF_PIPELINES_TOKEN": "t"}
     conn = submit.connection({"host": "http://config:1"}, env)
-    assert (conn.host, conn.token, conn.verify) == ("https://kfp.example.com", "t", True)
-    assert submit.connection({"host": "http://config:1/"}, {}).host == "http://config:1"
-    assert submit.connection({}, env, server="http://flag:2", token="f").host == "http://flag:2"
+    assert (conn.url, conn.token, conn.verify) == ("https://kfp.example.com", "t", True)
+    assert submit.connection({"host": "http://config:1/"}, {}).url == "http://config:1"
+    assert submit.connection({}, env, server="http://flag:2", token="f").url == "http://flag:2"
 
 
 def test_a_bearer_prefix_is_not_doubled() -> None:
