@@ -10,21 +10,12 @@ from collections.abc import Sequence
 
 import click
 import typer
-from flowc.cli import compile, explain, graph, inspect, lint, run, submit
 from flowc.compiler.diagnostics import FlowcError
 
 from flowc import __version__
 
-app = typer.Typer(
-    name="flowc",
-    help="Lint and compile typed Python ML pipelines, without importing them.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-for module in (lint, compile, explain, inspect, graph, run, submit):
-    module.register(app)
+# The commands, in `flowc --help` order, each a module of this package with a `register(app)`.
+COMMANDS = ("lint", "compile", "explain", "inspect", "graph", "run", "submit")
 
 
 def _version(value: bool) -> None:
@@ -33,7 +24,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version."
@@ -42,12 +32,31 @@ def _root(
     """flowc: lint, inspect and compile flows."""
 
 
+def build_app(argv: Sequence[str]) -> typer.Typer:
+    """The app with the command `argv` names, or with every command when it names none
+    (`flowc --help`, a typo): a pre-commit hook runs `flowc lint` many times, and importing
+    and introspecting the other commands would be most of its start-up."""
+    app = typer.Typer(
+        name="flowc",
+        help="Lint and compile typed Python ML pipelines, without importing them.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)  # a callback keeps a group of one command a group: `flowc lint …`
+    named = next((a for a in argv if not a.startswith("-")), None)
+    for name in (named,) if named in COMMANDS else COMMANDS:
+        # `__import__`, not `importlib.import_module`: `python -X importtime` shows only the former
+        __import__(f"flowc.cli.{name}", fromlist=["register"]).register(app)
+    return app
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    command = typer.main.get_command(app)
+    args = list(argv) if argv is not None else sys.argv[1:]
+    command = typer.main.get_command(build_app(args))
     try:
-        result = command.main(
-            args=list(argv) if argv is not None else None, prog_name="flowc", standalone_mode=False
-        )
+        result = command.main(args=args, prog_name="flowc", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:

@@ -7,14 +7,15 @@ without one never pays for it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from flowc.compiler.diagnostics import FlowcError
+from flowc.compiler.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Config:
     """The `[tool.flowc]` settings that apply to a path (defaults when there are none)."""
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from flowc.compiler.frozen import frozen
+
 
 class Severity(enum.StrEnum):
     ERROR = "error"
@@ -34,7 +36,7 @@ class Span:
         return f"{self.path}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Diagnostic:
     """One finding: a rule's code and severity, where, and what to do about it."""
 

@@ -7,12 +7,12 @@ results, its loops' sources or its branches' conditions) and on the tasks it run
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from flowc.compiler import ir
+from flowc.compiler.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Edge:
     """A dependency between two nodes of a flow: data, ordering, a condition or a loop."""
 

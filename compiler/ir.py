@@ -10,18 +10,18 @@ derived from the values (`graph.py`); only ordering without data is stored (`Tas
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal, TypeAlias, TypeVar
 
 from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Span
+from flowc.compiler.frozen import frozen
 from flowc.compiler.types import JsonValue, NamedTupleT, NoneT, TupleT, Type
 
 # --- values -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Const:
     """A literal (or folded module constant)."""
 
@@ -29,7 +29,7 @@ class Const:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ParamRef:
     """A flow parameter."""
 
@@ -37,7 +37,7 @@ class ParamRef:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TaskOutput:
     """An output of a task in the same scope; `field` selects a NamedTuple field or a
     sub-flow's output by name, None means the task's single output."""
@@ -47,7 +47,7 @@ class TaskOutput:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LoopItem:
     """The current item of an enclosing loop, optionally indexed by string keys."""
 
@@ -56,7 +56,7 @@ class LoopItem:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Collected:
     """Fan-in: the list of `value` over every iteration of `loop` (a comprehension)."""
 
@@ -65,7 +65,7 @@ class Collected:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FString:
     """An f-string: literal text and values, joined as text at run time."""
 
@@ -80,7 +80,7 @@ Value: TypeAlias = "Const | ParamRef | TaskOutput | LoopItem | Collected | FStri
 CompareOp = Literal["==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not"]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Compare:
     """`left op right`: a comparison, `in`, or `is`."""
 
@@ -90,7 +90,7 @@ class Compare:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Truthy:
     """`if x:` — Python truthiness of a value."""
 
@@ -98,7 +98,7 @@ class Truthy:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Not:
     """`not operand`."""
 
@@ -106,7 +106,7 @@ class Not:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BoolOp:
     """`and`/`or` over two or more conditions."""
 
@@ -120,7 +120,7 @@ Cond: TypeAlias = "Compare | Truthy | Not | BoolOp"
 # --- steps and flows ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Param:
     """A parameter of a step or flow, with its type and folded default."""
 
@@ -136,7 +136,7 @@ class Param:
         return self.default is None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Output:
     """A named output of a step or flow. A single output is named `output`."""
 
@@ -144,7 +144,7 @@ class Output:
     type: Type
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RetryPolicy:
     """`retries=`: how often and after how long a failed task is tried again."""
 
@@ -155,7 +155,7 @@ class RetryPolicy:
     on: Literal["always", "failure", "error", "transient"] = "always"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Toleration:
     """A Kubernetes toleration for the step's pod."""
 
@@ -166,7 +166,7 @@ class Toleration:
     toleration_seconds: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SecretRef:
     """An environment variable set from a key of a Kubernetes secret."""
 
@@ -175,7 +175,7 @@ class SecretRef:
     key: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Volume:
     """A persistent volume claim mounted into the step's pod."""
 
@@ -183,7 +183,7 @@ class Volume:
     claim: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StepOptions:
     """`@step(...)` options, validated and normalised. Quantities stay Kubernetes strings."""
 
@@ -209,7 +209,7 @@ class StepOptions:
         return next((s for n, s in self.spans if n == option), None)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Step:
     """A `@step` function: its typed interface and options (not its code)."""
 
@@ -230,7 +230,7 @@ class Step:
         return outputs_of(self.returns)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Schedule:
     """`schedule=`: a cron expression and its time zone."""
 
@@ -239,7 +239,7 @@ class Schedule:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FlowOptions:
     """`@flow(...)` options, validated and normalised."""
 
@@ -262,7 +262,7 @@ class FlowOptions:
 # --- the flow body -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Arg:
     """A task's argument for one callee parameter."""
 
@@ -270,7 +270,7 @@ class Arg:
     value: Value
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Task:
     """One call of a step or sub-flow. `id` is unique in its flow."""
 
@@ -286,7 +286,7 @@ class Task:
         return next((a.value for a in self.args if a.param == name), None)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Loop:
     """Fan-out: `body` runs once per item of `source`."""
 
@@ -300,7 +300,7 @@ class Loop:
     comprehension: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Case:
     """One `if`/`elif`/`else` arm of a branch."""
 
@@ -309,7 +309,7 @@ class Case:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Branch:
     """`if`/`elif`/`else`: the first case whose condition holds runs."""
 
@@ -321,7 +321,7 @@ class Branch:
 Node: TypeAlias = "Task | Loop | Branch"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ExitHandler:
     """`on_exit=`: the step run after the flow, whatever its outcome."""
 
@@ -330,7 +330,7 @@ class ExitHandler:
     span: Span
 
 
-@dataclass(frozen=True)  # not slots: the lookup table below is cached on the instance
+@frozen
 class Flow:
     """A `@flow` function: parameters, body, results and options."""
 
@@ -370,7 +370,7 @@ class Flow:
         return found
 
 
-@dataclass(frozen=True)  # not slots: the lookup tables below are cached on the instance
+@frozen
 class Program:
     """A flow to compile, with every flow and step reachable from it (or, for lint, every
     flow of a file)."""
@@ -410,7 +410,7 @@ def _found(item: _Found | None, key: str) -> _Found:
 # --- traversal ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Context:
     """Where a node sits: its enclosing loops and branch conditions, outermost first.
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from flowc.compiler import ir
 from flowc.compiler.diagnostics import Diagnostic, Span
+from flowc.compiler.frozen import frozen
 from flowc.compiler.rewrite import rewrite
 from flowc.compiler.rules import diagnostic
 
 
-@dataclass(frozen=True)
+@frozen
 class NamingRules:
     """How a target names steps, flows, tasks, loops and branches."""
 

@@ -7,9 +7,8 @@ prints `Rule.doc`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flowc.compiler.diagnostics import Diagnostic, Severity, Span
+from flowc.compiler.frozen import frozen
 
 E = Severity.ERROR
 W = Severity.WARNING
@@ -25,7 +24,7 @@ FAMILIES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Rule:
     """A diagnostic code: its name, default severity, message template and documentation."""
 

@@ -48,6 +48,7 @@ from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Diagnostic, Span, sort_diagnostics
 from flowc.compiler.frontend.modules import FLOWC_EXPORTS, Module, Project, parse_source
 from flowc.compiler.frontend.resolve import display_path
+from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
 
 ENV_PREFIX = "FLOWC_IN_"
@@ -57,7 +58,7 @@ OUTPUTS_DIR = "/tmp/flowc/outputs"
 Descriptor = dict[str, t.JsonValue]
 
 
-@dataclass(frozen=True)
+@frozen
 class ScriptParts:
     """A script in the pieces `Script.source` joins, for a target that ships the runtime once
     for every step that needs the same one (`linked`)."""
@@ -77,7 +78,7 @@ class ScriptParts:
         return "\n".join(b for b in blocks if b)  # a blank line between runtime, code and call
 
 
-@dataclass(frozen=True)
+@frozen
 class Script:
     """A step's shipped script, and what shipping it found."""
 

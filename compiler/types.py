@@ -7,9 +7,10 @@ kinds apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal as TLiteral
 from typing import TypeAlias
+
+from flowc.compiler.frozen import frozen
 
 ScalarName = TLiteral["str", "int", "float", "bool"]
 ArtifactKind = TLiteral["Artifact", "Dataset", "Model", "Metrics", "HTML", "Markdown"]
@@ -19,7 +20,7 @@ SCALARS: tuple[ScalarName, ...] = ("str", "int", "float", "bool")
 LiteralValue: TypeAlias = "str | int | bool | None"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Scalar:
     """`str`, `int`, `float` or `bool`."""
 
@@ -29,7 +30,7 @@ class Scalar:
         return self.name
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NoneT:
     """`None`: a step or flow that returns nothing."""
 
@@ -37,7 +38,7 @@ class NoneT:
         return "None"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AnyT:
     """`Any`, or no annotation: anything fits, nothing is checked."""
 
@@ -45,7 +46,7 @@ class AnyT:
         return "Any"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ListT:
     """`list[T]`."""
 
@@ -55,7 +56,7 @@ class ListT:
         return f"list[{self.item}]"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DictT:
     """`dict[str, T]`: keys are always text."""
 
@@ -65,7 +66,7 @@ class DictT:
         return f"dict[str, {self.value}]"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class OptionalT:
     """`Optional[T]` / `T | None`."""
 
@@ -75,7 +76,7 @@ class OptionalT:
         return f"Optional[{self.inner}]"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LiteralT:
     """`Literal[...]` of scalars or `None`."""
 
@@ -91,7 +92,7 @@ class LiteralT:
         return kinds.pop() if len(kinds) == 1 else AnyT()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ArtifactT:
     """An artifact kind (`Dataset`, `Model` …): a path at run time."""
 
@@ -101,7 +102,7 @@ class ArtifactT:
         return self.kind
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NamedTupleT:
     """A step's several outputs. Only valid as a step's return type."""
 
@@ -115,7 +116,7 @@ class NamedTupleT:
         return next((t for n, t in self.fields if n == name), None)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TupleT:
     """A sub-flow's several outputs (`return (a, b)`)."""
 
@@ -125,7 +126,7 @@ class TupleT:
         return f"tuple[{', '.join(str(t) for t in self.items)}]"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RunStatusT:
     """`RunStatus`, the flow's final status an exit handler receives."""
 

@@ -7,14 +7,15 @@ heavy dependencies are paid for only by that target's users.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Protocol
 
 from flowc.compiler import ir
 from flowc.compiler.diagnostics import Diagnostic, FlowcError
+from flowc.compiler.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class CompileOptions:
     """Everything a target needs besides the IR; one value instead of many parameters."""
 
@@ -26,7 +27,7 @@ class CompileOptions:
     sources: dict[str, str] = field(default_factory=dict)  # module texts read by the frontend
 
 
-@dataclass(frozen=True)
+@frozen
 class Output:
     """One file a target produces: its name in the output directory and its exact bytes."""
 
@@ -34,7 +35,7 @@ class Output:
     data: bytes
 
 
-@dataclass(frozen=True)
+@frozen
 class CompileResult:
     outputs: tuple[Output, ...]
     diagnostics: tuple[Diagnostic, ...]

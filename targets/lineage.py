@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+from flowc.compiler.frozen import frozen
 
 if TYPE_CHECKING:
     import git
@@ -34,7 +35,7 @@ _NOT_IN_LABEL = re.compile(r"[^-A-Za-z0-9_.]+")
 _EDGES = "-_."
 
 
-@dataclass(frozen=True)
+@frozen
 class Lineage:
     """What a submitted object records about its source. `commit` is None outside a git
     repository (or before its first commit); `dirty` is None when there is no repository."""

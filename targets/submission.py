@@ -6,9 +6,10 @@ imported only by `flowc submit`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from flowc.compiler.diagnostics import FlowcError
+from flowc.compiler.frozen import frozen
 from flowc.targets.lineage import strip_credentials
 
 DEFAULT_TIMEOUT = 30.0  # seconds for one request
@@ -18,7 +19,7 @@ class SubmitError(FlowcError):
     """The server or the connection failed; the message is safe to show."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Connection:
     url: str  # the server's URL, in the form its client wants
     token: str | None = field(default=None, repr=False)  # never shown

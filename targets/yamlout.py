@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from flowc.compiler.frozen import frozen
+
 WIDTH = 10_000  # PyYAML's line width as configured here: longer plain or quoted text is folded
 _SIMPLE_KEY_LIMIT = 128  # longer keys are written in YAML's explicit `? key` form
 # YAML 1.1 readers (Go's, which Kubernetes and Argo use) read these as booleans; PyYAML doesn't
@@ -210,7 +212,7 @@ def _key(key: object) -> str:
 # --- layout --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Flow:
     """A collection written on one line, in flow style, as `text`."""
 

@@ -139,3 +139,24 @@ def test_lint_never_imports_targets_or_validators(args: list[str]) -> None:
 def test_lint_imports_no_target_package() -> None:
     names = _importtime("lint", "examples/")
     assert not [n for n in names if n.startswith("flowc.targets.")]
+
+
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [(["lint", "examples/training.py"], "lint"), (["explain", "FC101"], "explain")],
+)
+def test_a_command_loads_only_its_own_cli_module(args: list[str], command: str) -> None:
+    names = _importtime(*args)
+    commands = {n.removeprefix("flowc.cli.") for n in names if n.startswith("flowc.cli.")}
+    assert command in commands
+    others = {"lint", "compile", "explain", "inspect", "graph", "run", "submit"} - {command}
+    assert commands.isdisjoint(others), commands & others
+
+
+def test_help_lists_every_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "flowc", "--help"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    for command in ("lint", "compile", "explain", "inspect", "graph", "run", "submit"):
+        assert f" {command} " in result.stdout

@@ -29,10 +29,11 @@ from flowc.compiler.frontend.signatures import (
     read_type,
     retries_option,
 )
+from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
 
 
-@dataclass(frozen=True)
+@frozen
 class Binding:
     """What a name in the flow body stands for."""
 
@@ -65,7 +66,7 @@ class Recursion(Exception):
         self.chain = chain
 
 
-@dataclass(frozen=True)
+@frozen
 class Callee:
     """What a call in a flow body calls: a step or a sub-flow, by its interface."""
 

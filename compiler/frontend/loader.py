@@ -8,7 +8,6 @@ User code is parsed, never imported.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from pathlib import Path
 
 from flowc.compiler import ir
@@ -18,10 +17,11 @@ from flowc.compiler.frontend.flows import FlowTable, iter_flow_functions
 from flowc.compiler.frontend.modules import Module, Project
 from flowc.compiler.frontend.resolve import Resolver, display_path
 from flowc.compiler.frontend.signatures import Context, build_step
+from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
 
 
-@dataclass(frozen=True)
+@frozen
 class LoadResult:
     """A loaded program (or None), its diagnostics and the texts of the modules read."""
 

@@ -12,19 +12,19 @@ import math
 import operator
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Diagnostic
 from flowc.compiler.frontend.modules import Module, Project
+from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
 
 RefKind = Literal["step", "flow", "function", "class", "constant", "module", "flowc", "typing"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Ref:
     """A module-level name, found in the module that defines it."""
 
@@ -33,7 +33,7 @@ class Ref:
     kind: RefKind
 
 
-@dataclass(frozen=True)
+@frozen
 class External:
     """A name imported from a module outside the project (installed, or missing)."""
 

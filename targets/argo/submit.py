@@ -17,12 +17,12 @@ import re
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import requests  # type: ignore[import-untyped,unused-ignore]
 from flowc.compiler import ir
 from flowc.compiler.diagnostics import FlowcError
+from flowc.compiler.frozen import frozen
 from flowc.compiler.shipping import encode_value
 from flowc.targets.lineage import strip_credentials
 from flowc.targets.submission import DEFAULT_TIMEOUT, Connection, SubmitError
@@ -48,7 +48,7 @@ _FALSE = frozenset({"0", "false", "no"})
 Snapshot = tuple[str, str, list[tuple[str, str]]]  # run phase, its message, (task, phase) pairs
 
 
-@dataclass(frozen=True)
+@frozen
 class Created:
     """What the server answered: the object as stored (or as it would be, on a dry run)."""
 

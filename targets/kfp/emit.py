@@ -24,6 +24,7 @@ from typing import Any
 from flowc.compiler import ir
 from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Diagnostic, Span
+from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.shipping import is_str_like
 from flowc.targets import CompileOptions
@@ -47,7 +48,7 @@ class Unsupported(Exception):
         self.span, self.what, self.hint = span, what, hint
 
 
-@dataclass(frozen=True)
+@frozen
 class Needed:
     """A DAG input: the value outside the DAG it stands for, and its definition."""
 

@@ -22,7 +22,6 @@ import logging
 import tempfile
 import warnings
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ import urllib3
 import yaml
 from flowc.compiler import ir
 from flowc.compiler.diagnostics import FlowcError
+from flowc.compiler.frozen import frozen
 from flowc.targets.kfp import kinds
 from flowc.targets.lineage import strip_credentials
 from flowc.targets.submission import DEFAULT_TIMEOUT, Connection, SubmitError
@@ -58,7 +58,7 @@ STATES = {
 Snapshot = tuple[str, str, list[tuple[str, str]]]  # run state, its message, (task, state) pairs
 
 
-@dataclass(frozen=True)
+@frozen
 class Created:
     """A run, or an uploaded pipeline or pipeline version, as the server answered."""
 

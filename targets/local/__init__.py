@@ -25,6 +25,7 @@ from typing import Any
 
 from flowc.compiler import ir
 from flowc.compiler.diagnostics import FlowcError
+from flowc.compiler.frozen import frozen
 from flowc.compiler.shipping import ship_all
 from flowc.targets.local.engine import Engine, Observer, Settings
 from flowc.targets.local.record import RunRecord, git_info, new_run_id, now, source_hash
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class RunOptions:
     parameters: Mapping[str, Any] = field(default_factory=dict)  # parsed, by flow parameter name
     path: str = ""  # the flow file, for the record and git

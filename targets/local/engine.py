@@ -29,6 +29,7 @@ from typing import Any
 
 from flowc.compiler import ir
 from flowc.compiler import types as t
+from flowc.compiler.frozen import frozen
 from flowc.compiler.shipping import Script, encode_value
 from flowc.targets.local import store
 from flowc.targets.local.process import Outcome, run_process, task_env
@@ -68,7 +69,7 @@ class Unavailable(Exception):
     """A value can't be computed: the task producing it failed or was skipped."""
 
 
-@dataclass(frozen=True)
+@frozen
 class Result:
     status: str
     outputs: Mapping[str, Any]
@@ -147,7 +148,7 @@ def scope_nodes(body: tuple[ir.Node, ...]) -> Iterator[ir.Node]:
                 yield from scope_nodes(case.body)
 
 
-@dataclass(frozen=True)
+@frozen
 class Settings:
     """What the engine needs besides the program: decided by the caller, validated there."""
 

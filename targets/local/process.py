@@ -13,14 +13,14 @@ import contextlib
 import os
 import signal
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from flowc.compiler import ir
+from flowc.compiler.frozen import frozen
 from flowc.compiler.shipping import ENV_PREFIX
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     exit_code: int | None
     reason: str | None  # None on success

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from flowc.compiler import ir
 from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Diagnostic, Span
+from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.shipping import is_str_like, type_descriptor
 from flowc.compiler.values import quantity
@@ -40,7 +41,7 @@ class StepCode:
     next: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Context:
     """What the emitter knows about the flow besides its structure."""
 

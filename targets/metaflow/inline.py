@@ -13,18 +13,18 @@ defaults come from that flow's options.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import TypeVar
 
 from flowc.compiler import ir
 from flowc.compiler.diagnostics import Span
+from flowc.compiler.frozen import frozen
 from flowc.compiler.rewrite import rewrite
 
 SEPARATOR = "__"
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@frozen
 class Inlined:
     flow: ir.Flow  # the entry flow with every sub-flow task replaced by its body
     origins: dict[str, str]  # task id → key of the flow whose body it comes from

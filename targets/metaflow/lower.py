@@ -20,33 +20,33 @@ bodies decomposed inside them.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TypeAlias
 
 from flowc.compiler import ir
+from flowc.compiler.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Unit:
     """One task: one Metaflow step."""
 
     task: ir.Task
 
 
-@dataclass(frozen=True)
+@frozen
 class Par:
     """Static branches (at least two), closed by a join."""
 
     branches: tuple[Seq, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Foreach:
     loop: ir.Loop
     body: Seq
 
 
-@dataclass(frozen=True)
+@frozen
 class Switch:
     """A branch: one path per case (an empty path for a case with no tasks), met by a merge."""
 
