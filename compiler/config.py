@@ -1,12 +1,15 @@
-"""`[tool.flowc]` in pyproject.toml: found upward from the paths, validated by JSON Schema.
+"""`[tool.flowc]` in pyproject.toml: found upward from the paths, checked against its JSON Schema.
 
-jsonschema is imported only when a `[tool.flowc]` table exists, so `flowc lint` in a project
-without one never pays for it.
+`config.schema.json` is the contract (editors read it too). `flowc lint` runs on every commit
+and never imports jsonschema, so the table is checked here, by the keywords that schema uses
+(`KEYWORDS`); the tests check this against jsonschema itself.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import field
 from pathlib import Path
 from typing import Any
@@ -74,21 +77,135 @@ def schema() -> dict[str, Any]:
 
 
 def _validate(path: Path, table: object) -> None:
-    import jsonschema  # only projects that configure flowc pay for this import
-
-    validator = jsonschema.Draft202012Validator(schema())
-    errors = sorted(validator.iter_errors(table), key=lambda e: list(e.absolute_path))
+    errors = sorted(schema_errors(schema(), table), key=lambda e: [str(p) for p in e.path])
     if errors:
         raise FlowcError(f"{path}: invalid [tool.flowc]: " + "; ".join(_describe(e) for e in errors[:5]))
 
 
-def _describe(error: Any) -> str:
-    where = ".".join(str(p) for p in error.absolute_path)
-    prefix = f"tool.flowc.{where}" if where else "tool.flowc"
-    if error.validator == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        unknown = sorted(set(error.instance) - set(allowed))
-        return (
-            f"unknown key {', '.join(repr(k) for k in unknown)} in [{prefix}] (allowed: {', '.join(allowed)})"
-        )
-    return f"{prefix}: {error.message}"
+def _describe(error: SchemaError) -> str:
+    where = ".".join(str(p) for p in error.path)
+    return f"tool.flowc.{where}: {error.message}" if where else f"tool.flowc: {error.message}"
+
+
+# --- the JSON Schema keywords config.schema.json uses ------------------------------------------
+
+
+@frozen
+class SchemaError:
+    path: tuple[str | int, ...]  # where in the table: keys and list indexes
+    keyword: str  # the schema keyword that failed
+    message: str
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "boolean": (bool,),
+    "number": (int, float),
+    "integer": (int, float),
+}
+
+
+def schema_errors(root: dict[str, Any], value: object) -> Iterator[SchemaError]:
+    """Every way `value` fails `root` (Draft 2020-12, for the keywords in `KEYWORDS`)."""
+    yield from _errors(root, root, value, ())
+
+
+def _errors(
+    root: dict[str, Any], node: dict[str, Any], value: object, path: tuple[str | int, ...]
+) -> Iterator[SchemaError]:
+    for keyword, expected in node.items():
+        check = KEYWORDS[keyword]  # a KeyError: the schema grew a keyword this module lacks
+        message = check(expected, value) if check else None
+        if message:
+            yield SchemaError(path, keyword, message)
+    if "$ref" in node:
+        yield from _errors(root, _resolve(root, node["$ref"]), value, path)
+    if isinstance(value, dict):
+        properties = node.get("properties", {})
+        unknown = sorted(set(value) - set(properties))
+        if unknown and node.get("additionalProperties") is False:
+            names = ", ".join(repr(k) for k in unknown)
+            yield SchemaError(
+                path, "additionalProperties", f"{names} (allowed: {', '.join(sorted(properties))})"
+            )
+        for key, item in value.items():
+            if key in properties:
+                yield from _errors(root, properties[key], item, (*path, key))
+    if isinstance(value, list) and "items" in node:
+        for index, item in enumerate(value):
+            yield from _errors(root, node["items"], item, (*path, index))
+
+
+def _resolve(root: dict[str, Any], ref: str) -> dict[str, Any]:
+    node: Any = root
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part]
+    return node  # type: ignore[no-any-return]
+
+
+def _is_type(value: object, name: str) -> bool:
+    if isinstance(value, bool):
+        return name == "boolean"
+    if name == "integer" and isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, _TYPES[name])
+
+
+def _same(a: object, b: object) -> bool:
+    """JSON equality: `true` is not `1`."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return a == b
+
+
+def _type(expected: str, value: object) -> str | None:
+    return None if _is_type(value, expected) else f"{value!r} is not of type {expected!r}"
+
+
+def _enum(expected: list[object], value: object) -> str | None:
+    return None if any(_same(value, e) for e in expected) else f"{value!r} is not one of {expected!r}"
+
+
+def _unique(expected: bool, value: object) -> str | None:
+    if not expected or not isinstance(value, list):
+        return None
+    repeated = any(_same(a, b) for i, a in enumerate(value) for b in value[i + 1 :])
+    return f"{value!r} has non-unique elements" if repeated else None
+
+
+def _min_length(expected: int, value: object) -> str | None:
+    return f"{value!r} is too short" if isinstance(value, str) and len(value) < expected else None
+
+
+def _minimum(expected: float, value: object) -> str | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < expected:
+        return f"{value!r} is less than the minimum of {expected!r}"
+    return None
+
+
+def _pattern(expected: str, value: object) -> str | None:
+    if isinstance(value, str) and not re.search(expected, value):
+        return f"{value!r} does not match {expected!r}"
+    return None
+
+
+# The keywords config.schema.json may use: a check of one value, or None for keywords that
+# annotate or that `_errors` applies itself (references, properties, items).
+KEYWORDS: dict[str, Callable[[Any, object], str | None] | None] = {
+    "type": _type,
+    "enum": _enum,
+    "uniqueItems": _unique,
+    "minLength": _min_length,
+    "minimum": _minimum,
+    "pattern": _pattern,
+    "$ref": None,
+    "properties": None,
+    "additionalProperties": None,
+    "items": None,
+    "$schema": None,
+    "$defs": None,
+    "title": None,
+    "description": None,
+}

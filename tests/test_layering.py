@@ -107,11 +107,11 @@ def test_import_compiler_never_loads_the_cli_or_targets() -> None:
     assert _top(names).isdisjoint(["typer", "rich", "click"])
 
 
-def _importtime(*args: str) -> set[str]:
+def _importtime(*args: str, cwd: Path = ROOT) -> set[str]:
     """Every module a `python -X importtime -m flowc ARGS` process imports."""
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "flowc", *args],
-        cwd=ROOT,
+        cwd=cwd,
         capture_output=True,
         text=True,
         check=False,
@@ -133,6 +133,16 @@ def _importtime(*args: str) -> set[str]:
 )
 def test_lint_never_imports_targets_or_validators(args: list[str]) -> None:
     top = _top(_importtime(*args))
+    assert top.isdisjoint(HEAVY_FOR_LINT), top & set(HEAVY_FOR_LINT)
+
+
+def test_lint_of_a_configured_project_never_imports_validators(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.flowc]\nselect = ["FC"]\nignore = ["FC206"]\n\n[tool.flowc.argo]\nversion = 4\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "training.py").write_text((ROOT / "examples" / "training.py").read_text(encoding="utf-8"))
+    top = _top(_importtime("lint", "training.py", cwd=tmp_path))
     assert top.isdisjoint(HEAVY_FOR_LINT), top & set(HEAVY_FOR_LINT)
 
 
