@@ -170,3 +170,13 @@ def test_help_lists_every_command() -> None:
     assert result.returncode == 0, result.stderr
     for command in ("lint", "compile", "explain", "inspect", "graph", "run", "submit"):
         assert f" {command} " in result.stdout
+
+
+def test_compile_for_kfp_imports_its_protos_but_not_the_sdk(tmp_path: Path) -> None:
+    pytest.importorskip("kfp.pipeline_spec")
+    # no Kubernetes settings: checking those takes kfp-kubernetes, whose package imports kfp.dsl
+    flow = "from flowc import flow, step\n\n@step\ndef one() -> int:\n    return 1\n\n@flow\ndef f() -> int:\n    return one()\n"
+    (tmp_path / "f.py").write_text(flow, encoding="utf-8")
+    names = _importtime("compile", "f.py", "--target", "kfp", "-o", "out", cwd=tmp_path)
+    assert "google.protobuf.descriptor" in names  # the strict parse ran (the protos import it)
+    assert not [n for n in names if n.startswith(("kfp.client", "kfp.dsl", "kfp.components"))]

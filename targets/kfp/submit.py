@@ -25,7 +25,6 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import kfp  # type: ignore[import-untyped,unused-ignore]
 import kfp_server_api  # type: ignore[import-untyped,unused-ignore]
 import urllib3
 import yaml
@@ -37,6 +36,7 @@ from flowc.targets.lineage import strip_credentials
 from flowc.targets.submission import DEFAULT_TIMEOUT, Connection, SubmitError
 from flowc.targets.yamlout import dump
 from google.protobuf import json_format  # type: ignore[import-untyped,unused-ignore]
+from kfp.client import Client  # type: ignore[import-untyped,unused-ignore]  # by module: see kfp/validate.py
 from kfp.pipeline_spec import pipeline_spec_pb2  # type: ignore[import-untyped,unused-ignore]
 
 ENDPOINT_ENV = "KF_PIPELINES_ENDPOINT"
@@ -260,7 +260,7 @@ def _package_file(package: bytes) -> Iterator[Path]:
         yield path
 
 
-class _Client(kfp.Client):  # type: ignore[misc,unused-ignore]
+class _Client(Client):  # type: ignore[misc,unused-ignore]
     """`kfp.Client` with a timeout on every request, and one health check instead of the SDK's
     five, five seconds apart (it retries even a 401 or a TLS failure)."""
 

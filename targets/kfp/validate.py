@@ -10,6 +10,8 @@ structural checks (references resolve, every producer is a dependency) need noth
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +23,7 @@ def problems(spec: Spec, platform: Spec | None) -> list[str]:
 
 
 def _strict_parse(spec: Spec, platform: Spec | None) -> list[str]:
+    _import_kfp_without_the_sdk()
     try:
         json_format = importlib.import_module("google.protobuf.json_format")
         pipeline_spec_pb2 = importlib.import_module("kfp.pipeline_spec.pipeline_spec_pb2")
@@ -40,6 +43,25 @@ def _strict_parse(spec: Spec, platform: Spec | None) -> list[str]:
         except json_format.ParseError as exc:
             found.append(f"{what}: {exc}")
     return found
+
+
+def _import_kfp_without_the_sdk() -> None:
+    """`import kfp` imports the whole SDK (client, dsl, components: most of a `flowc compile
+    --target kfp`) unless `_KFP_RUNTIME` is "true", the switch KFP sets in its own containers.
+    The protos need none of it; the SDK's modules stay importable by name (`kfp.client`)."""
+    if "kfp" in sys.modules:
+        return
+    saved = os.environ.get("_KFP_RUNTIME")
+    os.environ["_KFP_RUNTIME"] = "true"
+    try:
+        importlib.import_module("kfp")
+    except ImportError:
+        pass  # no KFP extra: the strict parse is skipped
+    finally:
+        if saved is None:
+            del os.environ["_KFP_RUNTIME"]
+        else:
+            os.environ["_KFP_RUNTIME"] = saved
 
 
 def _kubernetes_checks(platform: Spec | None) -> list[tuple[str, Spec, Any]]:
