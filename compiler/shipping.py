@@ -28,6 +28,9 @@ The runtime contract every target relies on (implemented by `shipping_runtime.TE
   `output`, or one per field of a NamedTuple return. A value output is written in its text
   form (JSON compact with sorted keys, NaN refused, numpy values through `tolist()`); an
   artifact output is the path the step returned, copied there (a directory stays a directory).
+  With `ScriptParts.result_runtime` (a target's choice, for one output whose text is always
+  JSON) that text goes to the process's standard output instead, and everything else the
+  process writes there goes to standard error.
 - A failing step prints its traceback and exits non-zero. Values are never put into code.
 """
 
@@ -68,12 +71,16 @@ class ScriptParts:
     setup: str  # what runs before the user's code: stand-ins, package installs
     user: str  # the user's code, verbatim
     call: str  # the call of the step, its interface as literals
+    # `runtime` writing the step's one value output to standard output instead of a file, for
+    # an engine that collects it from there (Argo's `outputs.result`); "" when the step has
+    # another interface, or an output whose text may not be JSON (str-like: raw text)
+    result_runtime: str = ""
 
     def linked(self, runtime_line: str) -> str:
         """The script with `runtime_line` in place of the runtime (an engine puts the runtime
         back there, without its final line break), and without the header and the
         `__main__` guard: the same program, in fewer bytes."""
-        runtime = f"{runtime_line}\n" if self.runtime else ""
+        runtime = f"{runtime_line}\n" if self.runtime or self.result_runtime else ""
         blocks = (self.future + runtime, self.setup + self.user, f"{self.call}\n")
         return "\n".join(b for b in blocks if b)  # a blank line between runtime, code and call
 
@@ -869,13 +876,26 @@ def _parts(step: ir.Step, mod: _Mod, closure: _Closure) -> ScriptParts:
         pip = '[_flowc_sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"'
         packages = "".join(f", {p!r}" for p in step.options.packages)
         setup.append(_rename(f"_flowc_subprocess.check_call({pip}{packages}])\n", rename))
+    result = flags | {"result"} if _result_output(step) else None
     return ScriptParts(
         future="from __future__ import annotations\n" if closure.lazy_annotations else "",
         runtime=_imports(flags, rename) + render(flags, rename),
         setup="".join(setup),
         user=_join(items, rename),
         call=_call(step, mod, rename),
+        result_runtime=_imports(result, rename) + render(result, rename) if result else "",
     )
+
+
+def _result_output(step: ir.Step) -> bool:
+    """Whether the step's outputs are one value whose text is always JSON (never raw text,
+    which an engine collecting it from standard output could take for JSON)."""
+    if len(step.outputs) != 1 or t.contains_artifact(step.outputs[0].type):
+        return False
+    typ = step.outputs[0].type
+    while isinstance(typ, t.OptionalT):
+        typ = typ.inner
+    return not is_str_like(typ)
 
 
 def _source(step: ir.Step, parts: ScriptParts) -> str:
@@ -910,7 +930,7 @@ _PARSED_KINDS = frozenset({"d_int", "d_float", "d_bool", "d_none", "d_list", "d_
 # runtime module aliases, by the flag that needs them
 _MODULES = {
     "json": ("d_parse", "d_any", "e_json", "quoted"),
-    "os": ("value", "run"),
+    "os": ("value", "run", "result"),
     "shutil": ("place",),
     "enum": ("RunStatus",),
     "contextlib": ("after",),

@@ -32,6 +32,10 @@ Generated code carries no comments, so the explanations are here, next to the li
   a fan-out that ran no iteration (Argo skips an empty `withParam` and then passes that on).
 - a value output file holds the text and one newline, which engines drop (Argo strips exactly
   one trailing newline from output parameters, so a text's own final newline survives).
+- `result` is for an engine that collects a step's standard output as its one value output
+  (Argo's `outputs.result`): the script's first lines keep the real standard output for that
+  text and point file descriptor 1 at standard error, so that whatever the step, a library or a
+  subprocess prints goes to the log and never into the value.
 - `dec` decodes a value of a declared type (the descriptor `t`, see `type_descriptor`): text from
   the engine, or an item of a decoded list/dict. Strings are decoded again where the type isn't
   text (engines collect fanned-in outputs as a JSON list of their texts: `["0.5", "[1,2]"]`),
@@ -56,6 +60,9 @@ from collections.abc import Callable, Collection
 from functools import cache
 
 TEMPLATE = """\
+#: result
+_flowc_stdout = _flowc_os.dup(1)
+_flowc_os.dup2(2, 1)
 #: RunStatus
 class _flowc_RunStatus(str, _flowc_enum.Enum):
     SUCCEEDED, FAILED, ERROR = "Succeeded", "Failed", "Error"
@@ -164,12 +171,13 @@ def _flowc_run(fn, ins, outs):
     fn(**kw)  # ?!out
     if res is None: _flowc_fail("the step returned None instead of its outputs")  # ?fields
     res = [getattr(res, n) if hasattr(res, n) else res[i] for i, (n, t) in enumerate(outs)]  # ?fields
-    d = _flowc_os.environ.get("FLOWC_OUTPUTS_DIR", "/tmp/flowc/outputs")  # ?out
-    _flowc_os.makedirs(d, exist_ok=True)  # ?out
+    d = _flowc_os.environ.get("FLOWC_OUTPUTS_DIR", "/tmp/flowc/outputs")  # ?out & !result
+    _flowc_os.makedirs(d, exist_ok=True)  # ?out & !result
     texts = [(n, _flowc_enc(v, t, "output `%s`" % n)) for (n, t), v in zip(outs, res)]  # ?o_val & !o_art
     texts = [(n, _flowc_enc(v, t, "output `%s`" % n)) for (n, t), v in zip(outs, res) if not _flowc_art(t)]  # ?o_val & o_art
-    for n, s in texts:  # ?o_val
-        with open(_flowc_os.path.join(d, n), "wb") as f: f.write(s.encode() + b"\\n")  # ?o_val
+    for n, s in texts:  # ?o_val & !result
+        with open(_flowc_os.path.join(d, n), "wb") as f: f.write(s.encode() + b"\\n")  # ?o_val & !result
+    with open(_flowc_stdout, "wb") as f: f.write(texts[0][1].encode() + b"\\n")  # ?result
     for (n, t), v in zip(outs, res):  # ?o_art
         _flowc_place(v, t, _flowc_os.path.join(d, n), "output `%s`" % n)  # ?o_art & !o_val
         if _flowc_art(t): _flowc_place(v, t, _flowc_os.path.join(d, n), "output `%s`" % n)  # ?o_art & o_val

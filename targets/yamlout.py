@@ -8,9 +8,9 @@ dump (and `import yaml` is paid by every compile). The rare stream with what nee
 own rules (control characters or trailing spaces in text, a collection met twice …) is
 written by PyYAML instead, so the output never differs.
 
-`flow_width` makes a document more compact: a mapping (or a list of them) that holds no
-multi-line text and fits on one line within that many columns is written in flow style,
-`inputs: {parameters: [{name: x}]}`; PyYAML is given the same choices (`layout`). `breakdown`
+`flow_width` makes a document more compact: a mapping, a list of them or a list of scalars
+that holds no multi-line text and fits on one line within that many columns is written in
+flow style, `inputs: {parameters: [{name: x}]}`, `command: [python3]`; PyYAML is given the same choices (`layout`). `breakdown`
 also reports how many bytes each part of a document takes.
 """
 
@@ -236,10 +236,20 @@ def _copy(value: Any) -> Any:
 
 
 def _flowable(value: Any) -> bool:
-    """Mappings, and lists of mappings, may go on one line; lists of text stay one item a line."""
+    """Mappings, lists of mappings and lists of one-line scalars may go on one line."""
     if isinstance(value, dict):
         return bool(value)
-    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+    if not isinstance(value, list) or not value:
+        return False
+    return all(isinstance(v, dict) for v in value) or all(_one_line_scalar(v) for v in value)
+
+
+def _one_line_scalar(value: Any) -> bool:
+    return (
+        value is None
+        or isinstance(value, (bool, int, float))
+        or (isinstance(value, str) and "\n" not in value)
+    )
 
 
 def layout(document: dict[str, Any], width: int) -> dict[str, Any]:

@@ -20,9 +20,9 @@ from flowc.targets.argo.emit import TARGET, emit
 from flowc.targets.argo.names import lower_names
 from flowc.targets.yamlout import dump
 
-# Small mappings (a parameter, a task's arguments) go on one line when they fit this width:
-# they are most of a large workflow's lines, and half of its bytes in block style.
-FLOW_WIDTH = 120
+# Small mappings (a parameter, a DAG task with its arguments) go on one line when they fit this
+# width: they are most of a large workflow's lines, and half of its bytes in block style.
+FLOW_WIDTH = 150
 SCRIPT_LIMIT = 128 * 1024
 SCRIPT_WARNING = 100 * 1024
 # Names Argo's expression language (used by `depends` and `when`) gives a meaning to.

@@ -95,7 +95,7 @@ class Emitter:
     def __post_init__(self) -> None:
         self._json_inputs = _json_inputs(self.program)
         self._runtime_uses = Counter(
-            script.parts.runtime for script in self.scripts.values() if script.parts and script.parts.runtime
+            self._runtime_of(step) for step in self.program.steps if self._runtime_of(step)
         )
 
     # --- documents ---------------------------------------------------------------------
@@ -384,7 +384,7 @@ class Emitter:
             return scope.input_ref(value.name, value, artifact)
         if isinstance(value, ir.TaskOutput):
             if value.task in scope.local:
-                return f"{{{{tasks.{value.task}.outputs.{kind}.{value.field or 'output'}}}}}"
+                return self._output_ref(scope, value, kind)
             return scope.input_ref(f"{value.task}__{value.field or 'output'}", value, artifact)
         if isinstance(value, ir.LoopItem):
             return self._item_ref(scope, value)
@@ -393,6 +393,15 @@ class Emitter:
         if isinstance(value, ir.Const):
             raise Unsupported(value.span, "a literal here", "bind it as a flow parameter")
         raise Unsupported(value.span, "an f-string here", "build the text in a step")
+
+    def _output_ref(self, scope: Scope, value: ir.TaskOutput, kind: str) -> str:
+        """A task's output in its own DAG: its standard output (`outputs.result`) when its step
+        writes its value there, else the output parameter or artifact."""
+        task = scope.flow.task(value.task)
+        step = self.program.step(task.callee) if task is not None and task.kind == "step" else None
+        if kind == "parameters" and step is not None and self._uses_result(step):
+            return f"{{{{tasks.{value.task}.outputs.result}}}}"
+        return f"{{{{tasks.{value.task}.outputs.{kind}.{value.field or 'output'}}}}}"
 
     def _item_ref(self, scope: Scope, item: ir.LoopItem) -> str:
         if len(item.keys) > 1 or any(not k.replace("_", "").replace("-", "").isalnum() for k in item.keys):
@@ -424,7 +433,7 @@ class Emitter:
         if _is_direct(loop):
             inner = value.value
             assert isinstance(inner, ir.TaskOutput)
-            return f"{{{{tasks.{inner.task}.outputs.parameters.{inner.field or 'output'}}}}}"
+            return self._output_ref(scope, inner, "parameters")  # Argo collects it as a JSON list
         return f"{{{{tasks.{loop.id}.outputs.parameters.{_collected_name(value)}}}}}"
 
     def _type_of(self, scope: Scope, value: ir.Value) -> t.Type:
@@ -721,6 +730,8 @@ class Emitter:
         return {k: v for k, v in (("parameters", params), ("artifacts", artifacts)) if v}
 
     def _step_outputs(self, step: ir.Step) -> dict[str, Any]:
+        if self._uses_result(step):
+            return {}  # its value is its standard output: Argo's `outputs.result`
         params, artifacts = [], []
         for out in step.outputs:
             _check_artifact_shape(out.type, step.span, f"output `{out.name}` of step `{step.function}`")
@@ -758,17 +769,31 @@ class Emitter:
             script["volumeMounts"] = [
                 {"name": self._volume(v.claim), "mountPath": v.mount_path} for v in opts.volumes
             ]
-        script["source"] = self._source(self.scripts[step.key])
+        script["source"] = self._source(step)
         return script
 
-    def _source(self, script: Script) -> str:
+    def _uses_result(self, step: ir.Step) -> bool:
+        """Whether the step hands its one value on as its standard output (`outputs.result`,
+        no output parameter to declare). Not when cached: Argo memoizes declared outputs only."""
+        parts = self.scripts[step.key].parts
+        return parts is not None and bool(parts.result_runtime) and not step.options.cache
+
+    def _runtime_of(self, step: ir.Step) -> str:
+        parts = self.scripts[step.key].parts
+        if parts is None:
+            return ""
+        return parts.result_runtime if self._uses_result(step) else parts.runtime
+
+    def _source(self, step: ir.Step) -> str:
+        script = self.scripts[step.key]
         parts = script.parts
         if parts is None:
             return script.source
-        if self._runtime_uses[parts.runtime] < 2:  # nothing to share: the runtime stays inline
-            return parts.linked(parts.runtime.removesuffix("\n"))
+        runtime = self._runtime_of(step)
+        if self._runtime_uses[runtime] < 2:  # nothing to share: the runtime stays inline
+            return parts.linked(runtime.removesuffix("\n"))
         name = self._runtimes.setdefault(
-            parts.runtime, RUNTIME_PARAM + (f"-{len(self._runtimes) + 1}" if self._runtimes else "")
+            runtime, RUNTIME_PARAM + (f"-{len(self._runtimes) + 1}" if self._runtimes else "")
         )
         return parts.linked(f"{{{{workflow.parameters.{name}}}}}")
 

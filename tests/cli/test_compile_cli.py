@@ -80,8 +80,8 @@ def test_diff_shows_the_change(tmp_path: Path, capsys: pytest.CaptureFixture[str
     capsys.readouterr()
     assert run("compile", TRAINING, "--target", "argo", "-o", str(tmp_path), "--diff") == 0
     out = capsys.readouterr().out
-    assert "-  - 0 3 * * *" in out
-    assert "+  - 0 2 * * *" in out
+    assert "-  schedules: [0 3 * * *]" in out
+    assert "+  schedules: [0 2 * * *]" in out
 
 
 def test_check_needs_an_output_dir() -> None:

@@ -32,7 +32,7 @@ said otherwise):
 
 Not simulated: parallelism limits (pods run one at a time, in dependency order), backoff
 durations, ``memoize`` (the key is kept, unevaluated), ``{{=...}}`` expression tags (left
-as-is), ``outputs.result`` unless the document mentions ``outputs.result``, resources,
+as-is), resources,
 node selectors, volumes. Anything else outside the subset raises :class:`SimulatorError`.
 """
 
@@ -930,7 +930,6 @@ class _Simulator:
         self.arguments = self._arguments(parameters)
         self.secrets = secrets
         self.skipped_refs = skipped_refs
-        self.capture_result = "outputs.result" in json.dumps(doc)
         self.name = self._workflow_name()
         self.uid = str(uuid.uuid4())
         self.created = datetime.now(UTC).replace(microsecond=0)
@@ -1118,6 +1117,7 @@ class _Simulator:
         template_name: str,
         args: Mapping[str, Any],
         on_exit: bool,
+        boundary: str | None = None,
     ) -> Node:
         """``executeTemplate``: process arguments, then run the template. Raises ArgoError (after
         marking the node Error) where Argo's executeTemplate returns an error."""
@@ -1130,7 +1130,7 @@ class _Simulator:
             if "dag" in tmpl:
                 self._execute_dag(node, tmpl, args)
             elif "script" in tmpl:
-                self._execute_script(node, tmpl, args)
+                self._execute_script(node, tmpl, args, self._captures_result(node, boundary))
             else:
                 raise SimulatorError(
                     f"template {template_name!r}: only script and dag templates are supported"
@@ -1365,7 +1365,7 @@ class _Simulator:
         before = len(self.nodes)
         try:
             node = self._execute_template(
-                node_name, path, indices, task["template"], task.get("arguments") or {}, False
+                node_name, path, indices, task["template"], task.get("arguments") or {}, False, dag.template
             )
         except ArgoError as exc:
             node = self.nodes[before]
@@ -1468,7 +1468,17 @@ class _Simulator:
 
     # -- script templates (pods) -------------------------------------------------------------
 
-    def _execute_script(self, node: Node, tmpl: dict[str, Any], args: Mapping[str, Any]) -> None:
+    def _captures_result(self, node: Node, boundary: str | None) -> bool:
+        """``executeScript``/``hasOutputResultRef``: stdout becomes ``outputs.result`` only when
+        the DAG holding the task names ``{{tasks.<task>.outputs.result}}`` literally."""
+        if boundary is None or not node.task_path:
+            return False
+        tag = "{{tasks." + node.task_path[-1] + ".outputs.result}}"
+        return tag in json.dumps(self.templates.get(boundary), separators=(",", ":"))
+
+    def _execute_script(
+        self, node: Node, tmpl: dict[str, Any], args: Mapping[str, Any], capture_result: bool
+    ) -> None:
         strategy = tmpl.get("retryStrategy")
         limit = None if strategy is None or strategy.get("limit") is None else int(strategy["limit"])
         policy = (strategy or {}).get("retryPolicy") or "OnFailure"
@@ -1501,7 +1511,7 @@ class _Simulator:
         if strategy is None or last.phase == SUCCEEDED:  # a Retry node copies outputs on success only
             node.outputs = dict(last.outputs) if last.outputs or _declares_outputs(tmpl) else None
             node.output_artifacts = dict(last.artifacts)
-            if self.capture_result and last.exit_code is not None:
+            if capture_result and last.exit_code is not None:
                 node.result = last.stdout.removesuffix("\n")
 
     def _run_pod(self, node: Node, tmpl: dict[str, Any]) -> Attempt:
@@ -1820,8 +1830,8 @@ def _assess_dag_phase(
 
 def _aggregate(scope: _Scope, prefix: str, children: list[Node]) -> None:
     """``processAggregateNodeOutputs``: Succeeded iterations only, in loop-index order."""
-    done = sorted(
-        (c for c in children if c.phase == SUCCEEDED and c.outputs is not None),
+    done = sorted(  # a node with a result and no declared outputs has Outputs{Result} too
+        (c for c in children if c.phase == SUCCEEDED and (c.outputs is not None or c.result is not None)),
         key=lambda c: c.indices[-1] or 0,
     )
     if not children:

@@ -158,9 +158,19 @@ def test_long_text_is_folded_as_pyyaml_folds_it(text: str, shape: str) -> None:
 
 
 def test_flow_style_only_for_what_fits() -> None:
-    document = {"a": {"parameters": [{"name": "x"}]}, "b": {"long": "x" * 200}, "c": ["p", "q"]}
+    document = {
+        "a": {"parameters": [{"name": "x"}]},
+        "b": {"long": "x" * 200},
+        "c": ["p", "q"],
+        "d": ["p" * 30, "q" * 30],
+        "e": ["one\ntwo"],
+    }
     text = yamlout.dump([document], flow_width=40).decode()
-    assert text == "a: {parameters: [{name: x}]}\nb:\n  long: " + "x" * 200 + "\nc:\n- p\n- q\n"
+    assert text == (
+        "a: {parameters: [{name: x}]}\nb:\n  long: " + "x" * 200 + "\nc: [p, q]\n"
+        f"d:\n- {'p' * 30}\n- {'q' * 30}\ne:\n- |-\n  one\n  two\n"
+    )
+    assert text.encode() == _reference([yamlout.layout(document, 40)])
 
 
 def test_a_collection_met_twice_is_aliased_as_pyyaml_does() -> None:
