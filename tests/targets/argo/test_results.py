@@ -147,3 +147,27 @@ def test_an_optional_value_travels_as_a_result(tmp_path: Path, value: str) -> No
     run = run_workflow(yaml.safe_dump(document), {"n": n}, workdir=tmp_path / "run", secrets={}, timeout=120)
     assert run.status == "Succeeded", run.message
     assert run.outputs["output"] == ("None" if value == "null" else value)
+
+
+def test_collected_json_texts_are_refused_rather_than_altered(tmp_path: Path) -> None:
+    """Argo re-encodes a fan-out's `str` outputs when every one is JSON object text (README)."""
+    source = """
+    from flowc import flow, parallel, step
+
+    @step
+    def encode(n: int) -> str:
+        return json.dumps({"n": n, "a": [n]})
+
+    @step
+    def count(texts: list[str]) -> int:
+        return len(texts)
+
+    @flow
+    def texts(ns: list[int] = [1, 2]) -> int:
+        return count([encode(n) for n in parallel(ns)])
+    """
+    document = compile_text(source, tmp_path)
+    run = run_workflow(yaml.safe_dump(document), {}, workdir=tmp_path / "run", secrets={}, timeout=120)
+    assert run.status == "Failed"
+    failed = [n for n in run.nodes if n.phase == "Failed" and n.task_path == ("count",)]
+    assert failed and "flowc: input `texts`" in failed[0].stderr
