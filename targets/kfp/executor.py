@@ -44,15 +44,21 @@ _KFP_RUNTIME=true python3 -m kfp.dsl.executor_main \
                         "$@"
 """
 
-_RUNTIME = '''
+# The wrapper's runtime, in pieces: a step gets the ones its interface needs (every executor of
+# a pipeline carries its own copy, so a value-only step leaves the artifact handling out).
+_STATES = """
 _FLOWC_STATES = {"SUCCEEDED": "Succeeded", "FAILED": "Failed"}
+"""
 
+_TEXT = """
 
 def _flowc_text(value, raw):
     if raw and isinstance(value, str):
         return value
     return _flowc_json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False)
+"""
 
+_CALL_START = '''
 
 def _flowc_call(values, inputs, outputs):
     """Run the step script: values as FLOWC_IN_ text, artifacts as files; collect its outputs."""
@@ -65,36 +71,46 @@ def _flowc_call(values, inputs, outputs):
         f.write(_FLOWC_SCRIPT)
     env = dict(_flowc_os.environ, FLOWC_INPUTS_DIR=ins, FLOWC_OUTPUTS_DIR=outs)
     for name, (value, raw) in values.items():
-        if isinstance(value, _flowc_dsl.PipelineTaskFinalStatus):
+'''
+_CALL_STATUS = """        if isinstance(value, _flowc_dsl.PipelineTaskFinalStatus):
             value = _FLOWC_STATES.get(value.state, "Error")
-        if value is not None:
+"""
+_CALL_VALUES = """        if value is not None:
             env["FLOWC_IN_" + name] = _flowc_text(value, raw)
-    for name, artifact in inputs.items():
+"""
+_CALL_INPUTS = """    for name, artifact in inputs.items():
         if isinstance(artifact, list):
             _flowc_os.makedirs(_flowc_os.path.join(ins, name))
             for i, item in enumerate(artifact):
                 _flowc_link(item, _flowc_os.path.join(ins, name, str(i)))
         elif artifact is not None:
             _flowc_link(artifact, _flowc_os.path.join(ins, name))
-    code = _flowc_subprocess.call([_flowc_sys.executable, script], env=env, cwd=work)
+"""
+_CALL_RUN = """    code = _flowc_subprocess.call([_flowc_sys.executable, script], env=env, cwd=work)
     if code:
         raise SystemExit(code)
     results = []
     for name, raw, artifact in outputs:
         path = _flowc_os.path.join(outs, name)
-        if artifact is not None:
+"""
+_CALL_OUTPUTS = """        if artifact is not None:
             _flowc_place(path, artifact.path)
             continue
-        with open(path, "rb") as f:
+"""
+_CALL_END = """        with open(path, "rb") as f:
             text = f.read().decode("utf-8")
         text = text[:-1] if text.endswith("\\n") else text
         results.append(text if raw else _flowc_json.loads(text))
     return results
+"""
 
+_LINK = """
 
 def _flowc_link(artifact, path):
     _flowc_os.symlink(_flowc_os.path.abspath(artifact.path), path)
+"""
 
+_PLACE = """
 
 def _flowc_place(source, target):
     _flowc_os.makedirs(_flowc_os.path.dirname(_flowc_os.path.abspath(target)), exist_ok=True)
@@ -103,7 +119,28 @@ def _flowc_place(source, target):
     elif _flowc_os.path.lexists(target):
         _flowc_os.remove(target)
     _flowc_shutil.move(source, target)
-'''
+"""
+
+
+def _runtime(step: ir.Step) -> str:
+    """The wrapper's runtime for this step's interface."""
+    statuses = any(isinstance(p.type, t.RunStatusT) for p in step.params)
+    artifact_inputs = any(t.contains_artifact(p.type) for p in step.params)
+    artifact_outputs = any(t.contains_artifact(o.type) for o in step.outputs)
+    pieces = [
+        _STATES if statuses else "",
+        _TEXT,
+        _CALL_START,
+        _CALL_STATUS if statuses else "",
+        _CALL_VALUES,
+        _CALL_INPUTS if artifact_inputs else "",
+        _CALL_RUN,
+        _CALL_OUTPUTS if artifact_outputs else "",
+        _CALL_END,
+        _LINK if artifact_inputs else "",
+        _PLACE if artifact_outputs else "",
+    ]
+    return "".join(pieces)
 
 
 def output_key(name: str) -> str:
@@ -128,15 +165,14 @@ def executor(step: ir.Step, script: str, image: str) -> dict[str, Any]:
 
 def module(step: ir.Step, script: str) -> str:
     """The component module: imports, the script, the runtime and the wrapper function."""
+    modules = ["json", "os", "shutil", "subprocess", "sys", "tempfile", "typing"]
+    runtime = _runtime(step)
+    outputs = _outputs_class(step)
+    wrapper = _wrapper(step)
+    used = [m for m in modules if f"_flowc_{m}." in runtime + outputs + wrapper]
     lines = [
         f"# flowc KFP component: {step.module}.{step.function}",
-        "import json as _flowc_json",
-        "import os as _flowc_os",
-        "import shutil as _flowc_shutil",
-        "import subprocess as _flowc_subprocess",
-        "import sys as _flowc_sys",
-        "import tempfile as _flowc_tempfile",
-        "import typing as _flowc_typing",
+        *(f"import {m} as _flowc_{m}" for m in used),
         "",
         "from kfp import dsl as _flowc_dsl",
         "",
@@ -144,7 +180,7 @@ def module(step: ir.Step, script: str) -> str:
     if step.options.cache_version:
         lines.append(f"# cache version: {step.options.cache_version!r}")
     lines.append(f"_FLOWC_SCRIPT = {script!r}")
-    body = _RUNTIME + "\n\n" + _outputs_class(step) + _wrapper(step) + "\n"
+    body = runtime + "\n\n" + outputs + wrapper + "\n"
     return "\n".join(lines) + "\n" + body
 
 
