@@ -80,7 +80,7 @@ class ScriptParts:
         """The script with `runtime_line` in place of the runtime (an engine puts the runtime
         back there, without its final line break), and without the header and the
         `__main__` guard: the same program, in fewer bytes."""
-        runtime = f"{runtime_line}\n" if self.runtime or self.result_runtime else ""
+        runtime = f"{runtime_line}\n" if self.runtime else ""  # `result_runtime` implies one
         blocks = (self.future + runtime, self.setup + self.user, f"{self.call}\n")
         return "\n".join(b for b in blocks if b)  # a blank line between runtime, code and call
 
