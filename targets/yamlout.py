@@ -10,8 +10,9 @@ written by PyYAML instead, so the output never differs.
 
 `flow_width` makes a document more compact: a mapping, a list of them or a list of scalars
 that holds no multi-line text and fits on one line within that many columns is written in
-flow style, `inputs: {parameters: [{name: x}]}`, `command: [python3]`; PyYAML is given the same choices (`layout`). `breakdown`
-also reports how many bytes each part of a document takes.
+flow style, `inputs: {parameters: [{name: x}]}`, `command: [python3]`; PyYAML is given the
+same choices (`layout`). `breakdown` also reports how many bytes each part of a document
+takes.
 """
 
 from __future__ import annotations
