@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flowc.cli.main import COMMANDS
 
 ROOT = Path(__file__).parents[1]
 # folder → its import name (pyproject's package-dir mapping)
@@ -159,7 +160,7 @@ def test_a_command_loads_only_its_own_cli_module(args: list[str], command: str) 
     names = _importtime(*args)
     commands = {n.removeprefix("flowc.cli.") for n in names if n.startswith("flowc.cli.")}
     assert command in commands
-    others = {"lint", "compile", "explain", "inspect", "graph", "run", "submit"} - {command}
+    others = set(COMMANDS) - {command}
     assert commands.isdisjoint(others), commands & others
 
 
@@ -168,7 +169,7 @@ def test_help_lists_every_command() -> None:
         [sys.executable, "-m", "flowc", "--help"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    for command in ("lint", "compile", "explain", "inspect", "graph", "run", "submit"):
+    for command in COMMANDS:
         assert f" {command} " in result.stdout
 
 
