@@ -927,6 +927,8 @@ class _Simulator:
         self.spec = copy.deepcopy(spec)
         _normalize_spec(self.spec)
         self.templates = {t["name"]: t for t in self.spec.get("templates") or []}
+        # each template as hasOutputResultRef reads it (Go's json.Marshal is compact), made once
+        self.template_json = {n: json.dumps(t, separators=(",", ":")) for n, t in self.templates.items()}
         self.arguments = self._arguments(parameters)
         self.secrets = secrets
         self.skipped_refs = skipped_refs
@@ -1474,7 +1476,7 @@ class _Simulator:
         if boundary is None or not node.task_path:
             return False
         tag = "{{tasks." + node.task_path[-1] + ".outputs.result}}"
-        return tag in json.dumps(self.templates.get(boundary), separators=(",", ":"))
+        return tag in self.template_json.get(boundary, "")
 
     def _execute_script(
         self, node: Node, tmpl: dict[str, Any], args: Mapping[str, Any], capture_result: bool
