@@ -70,10 +70,13 @@ Fix the syntax error at the reported position.
             "cannot read file: {detail}",
             """
 ## What it does
-Reports a file that cannot be read or is not valid UTF-8 text.
+Reports a file that cannot be read, or whose bytes are not text in its encoding, at the first
+byte that is not. flowc decodes files as Python does: UTF-8 (with or without a byte-order
+mark) unless a PEP 263 declaration such as `# -*- coding: latin-1 -*-` on the first or second
+line names another encoding; a declaration naming an unknown encoding is reported too.
 
 ## How to fix
-Check the path and permissions; save the file as UTF-8.
+Check the path and permissions; save the file as UTF-8, or declare the encoding it is saved in.
 """,
         ),
         _rule(
@@ -238,8 +241,13 @@ Reports a keyword argument that `@step` or `@flow` does not accept.
 Reports an option value of the wrong type or out of range, e.g. `gpu=-1`, `cache=3`,
 `env={"A": 1}` or a malformed `name`.
 
+Numbers must also fit where the targets keep them: counts (`gpu`, `max_parallel`) and
+durations (`timeout`, `ttl`, in seconds) at most 2147483647, as Argo and KFP hold them in
+32-bit integers (2147483647 seconds is about 68 years); `cpu` and `memory` at most 2^63 - 1,
+the largest Kubernetes quantity. Larger values would compile, then fail on the cluster.
+
 ## How to fix
-Give a value of the documented type.
+Give a value of the documented type, within range.
 """,
         ),
         _rule(
@@ -330,7 +338,8 @@ Reports a `timezone` that is not in the IANA time-zone database.
 ## What it does
 Reports `retries=` values that no engine accepts: a negative limit, a bad backoff duration, a
 factor below 1, or an unknown `on=` policy (use `"always"`, `"failure"`, `"error"` or
-`"transient"`).
+`"transient"`). A limit, factor or backoff (in seconds) over 2147483647 is refused too: Argo
+and KFP hold them in 32-bit integers.
 """,
         ),
         _rule(
@@ -812,7 +821,8 @@ Reports a flow whose body calls no step or sub-flow. Engines reject empty graphs
             """
 ## What it does
 Reports `parallel(...)` used anywhere but as the iterable of a `for` block or comprehension,
-or with a `max` that is not a positive integer literal.
+or with a `max` that is not a positive integer literal (at most 2147483647, the largest
+parallelism limit KFP holds).
 """,
         ),
         _rule(
@@ -917,6 +927,43 @@ definitions and imports.
 ## What it does
 Reports helpers from different project modules that share a name and are shipped in the same
 step script, where one would replace the other.
+""",
+        ),
+        _rule(
+            "FC406",
+            "step-called-in-step",
+            W,
+            "step `{step}` calls {kind} `{name}`, which runs inline here as a plain function: its own "
+            "image, resources, retries and process do not apply; call it from the flow instead",
+            """
+## What it does
+Reports a step whose code (or a helper it calls) calls another `@step` or a `@flow`.
+
+## Why is this bad?
+A step is shipped as a script and runs in one process. A step or flow it calls is shipped
+inside that script as an ordinary function: it runs in the caller's container, with the
+caller's image, resources, retries, timeout and caching, and is not a task of the graph.
+
+## Example
+```python
+@step(image="ghcr.io/acme/gpu:1.0", gpu=1)
+def train(data: Dataset) -> Model: ...
+
+@step
+def evaluate(data: Dataset) -> float:
+    model = train(data)          # runs here, without a GPU
+    ...
+```
+
+## Use instead
+Call both steps from the flow and pass the result on:
+```python
+@flow
+def pipeline(data: Dataset) -> None:
+    model = train(data)
+    evaluate(data, model)
+```
+Or move the shared code into a plain helper function that both steps call.
 """,
         ),
         # FC5xx: target capabilities and platform limits

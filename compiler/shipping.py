@@ -49,7 +49,7 @@ from typing import Literal
 from flowc.compiler import ir
 from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Diagnostic, Span, sort_diagnostics
-from flowc.compiler.frontend.modules import FLOWC_EXPORTS, Module, Project, parse_source
+from flowc.compiler.frontend.modules import FLOWC_EXPORTS, Module, Project, parse_source, read_source
 from flowc.compiler.frontend.resolve import display_path
 from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
@@ -321,6 +321,7 @@ class _Scan:
     declared: set[str] = field(default_factory=set)  # `global x`
     nested: list[ast.AST] = field(default_factory=list)  # functions, lambdas, classes, comprehensions
     annotations: list[ast.expr] = field(default_factory=list)  # evaluated ones
+    calls: dict[int, ast.Call] = field(default_factory=dict)  # id of a called `Name` → its call
 
 
 def _scan(nodes: Iterable[ast.AST], function: bool, skip: frozenset[int] = frozenset()) -> _Scan:
@@ -354,14 +355,17 @@ def _scan(nodes: Iterable[ast.AST], function: bool, skip: frozenset[int] = froze
 
 
 def _scan_statement(stack: list[ast.AST], scan: _Scan, node: ast.AST) -> None:
-    """The rest of `_scan`: names bound by imports, `except … as`, patterns; `global`."""
+    """The rest of `_scan`: names bound by imports, `except … as`, patterns; `global`; the
+    calls of plain names (a step calling a step)."""
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         scan.bound.update(a.asname or a.name.partition(".")[0] for a in node.names if a.name != "*")
         return
     if isinstance(node, ast.Global):
         scan.declared.update(node.names)
         return
-    if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        scan.calls[id(node.func)] = node
+    elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
         scan.bound.add(node.name)
     elif isinstance(node, ast.MatchMapping) and node.rest:
         scan.bound.add(node.rest)
@@ -415,18 +419,28 @@ class _Uses:
     lazy: bool
     hard: dict[str, ast.Name] = field(default_factory=dict)
     soft: dict[str, ast.Name] = field(default_factory=dict)
+    calls: dict[str, ast.Call] = field(default_factory=dict)  # the first call of each name read
 
     def add(self, node: ast.Name, soft: bool) -> None:
         found = self.soft if soft else self.hard
         known = found.get(node.id)
-        if known is None or (node.lineno, node.col_offset) < (known.lineno, known.col_offset):
+        if known is None or _before(node, known):
             found[node.id] = node
+
+    def add_call(self, name: str, call: ast.Call) -> None:
+        known = self.calls.get(name)
+        if known is None or _before(call, known):
+            self.calls[name] = call
 
     def items(self) -> list[tuple[ast.Name, bool]]:
         """In source order, so that what is found (and reported) first is what comes first."""
         found = [(n, False) for n in self.hard.values()]
         found += [(n, True) for k, n in self.soft.items() if k not in self.hard]
         return sorted(found, key=lambda item: (item[0].lineno, item[0].col_offset))
+
+
+def _before(node: ast.expr, other: ast.expr) -> bool:
+    return (node.lineno, node.col_offset) < (other.lineno, other.col_offset)
 
 
 _Pending = tuple[list[ast.AST], Literal["module", "function", "class"], frozenset[str]]
@@ -458,6 +472,9 @@ def _scope_uses(
     for load in scan.loads:
         if load.id not in here:
             uses.add(load, soft=False)
+            call = scan.calls.get(id(load))
+            if call is not None:
+                uses.add_call(load.id, call)
     for annotation in scan.annotations:
         names: Iterable[ast.AST] = [annotation] if isinstance(annotation, ast.Name) else ast.walk(annotation)
         for node in names:
@@ -524,6 +541,7 @@ class _Site:
 
     mod: _Mod
     node: ast.AST
+    call: ast.Call | None = None  # the name's first call there, when code (not a flow) calls it
 
 
 @dataclass(slots=True)
@@ -533,6 +551,37 @@ class _Bound:
     identity: object  # a statement's text, or (path, statement indexes) of a definition
     origin: str  # the module it comes from, for messages
     text: Callable[[], str] | None = None  # a definition's text, compared only on a clash
+
+
+_Key = tuple[str, str]  # (module path, name)
+
+
+@dataclass
+class _InlineCalls:
+    """The steps and flows a script ships as plain functions, and the calls that reach them
+    (FC406). Matched once shipping is done: a name is often resolved at a use that is not a
+    call, or called again after it was resolved, and reached through imports."""
+
+    callees: dict[_Key, str] = field(default_factory=dict)  # definition → "step" | "flow"
+    links: dict[_Key, _Key] = field(default_factory=dict)  # `from m import a as b`: b → m.a
+    calls: list[tuple[_Key, _Site]] = field(default_factory=list)
+
+    def first_calls(self) -> Iterator[tuple[str, _Site]]:
+        """(kind, site) of the first call met of each step or flow."""
+        done: set[_Key] = set()
+        for key, site in self.calls:
+            target = self._target(key)
+            kind = self.callees.get(target)
+            if kind and target not in done:
+                done.add(target)
+                yield kind, site
+
+    def _target(self, key: _Key) -> _Key:
+        followed = {key}
+        while key in self.links and self.links[key] not in followed:
+            key = self.links[key]
+            followed.add(key)
+        return key
 
 
 @dataclass
@@ -546,6 +595,7 @@ class _Closure:
     seen: set[tuple[str, str]] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     lazy_annotations: bool = False
+    inline: _InlineCalls = field(default_factory=_InlineCalls)
 
     def add(self, item: _Item) -> None:
         self.items.setdefault((item.mod.module.path, item.index, item.sub), item)
@@ -589,13 +639,15 @@ class _Shipper:
         return self._by_display[display]
 
     def _read(self, path: Path, display: str, name: str) -> _Mod | None:
-        text = self.sources.get(display)
-        try:
-            if text is None:
-                text = path.read_bytes().decode("utf-8-sig")
-            tree = parse_source(text, display)
-        except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
+        known = self.sources.get(display)
+        # decoded as the loader decodes it (and Python will): by its BOM or `# coding:` line
+        text = known if known is not None else read_source(path, display)
+        if isinstance(text, Diagnostic):
             return None  # the loader reports unreadable modules it needs; shipping keeps the import
+        try:
+            tree = parse_source(text, display)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
         return _index(Module(name, display, text, tree))
 
     def texts(self) -> dict[str, str]:
@@ -657,12 +709,22 @@ class _Finder:
         helpers may call helpers arbitrarily deep)."""
         while self._pending:
             self._resolve(*self._pending.pop())
+        self._report_inline_calls()
+
+    def _report_inline_calls(self) -> None:
+        """A step or flow the step's code calls is shipped as a plain function: it runs here."""
+        for kind, site in self.closure.inline.first_calls():
+            assert site.call is not None
+            name = ast.unparse(site.call.func)
+            self.closure.report("FC406", _Site(site.mod, site.call), step=self.step, kind=kind, name=name)
 
     def need(self, mod: _Mod, name: str, site: _Site, soft: bool = False) -> None:
         self._pending.append((mod, name, site, soft))
 
     def _resolve(self, mod: _Mod, name: str, site: _Site, soft: bool) -> None:
         key = (mod.module.path, name)
+        if site.call is not None:
+            self.closure.inline.calls.append((key, site))
         if key in self.closure.seen:
             return
         self.closure.seen.add(key)
@@ -697,6 +759,10 @@ class _Finder:
             tuple(d for d in getattr(b.stmt, "decorator_list", []) if mod.is_flowc_decorator(d))
             for b in chosen
         ]
+        kind = _decorated_kind(mod, strips[-1])
+        key = (mod.module.path, name)
+        if kind and key != (self.closure.step.path, self.step):  # the step itself is no callee
+            self.closure.inline.callees[key] = kind
         items = [
             _Item(mod, b.index, strip=strip, definition=b.kind != "assign")
             for b, strip in zip(chosen, strips, strict=True)
@@ -704,15 +770,19 @@ class _Finder:
         bound = _Bound((mod.module.path, tuple(b.index for b in chosen)), mod.name, lambda: _texts(items))
         for bound_name in _names_bound_by(chosen[-1].stmt):
             self.closure.claim(bound_name, bound, site)
-        needed: list[tuple[ast.Name, bool]] = []
+        needed: list[tuple[ast.Name, bool, ast.Call | None]] = []
         for binding, strip, item in zip(chosen, strips, items, strict=True):
             self.closure.add(item)
             value = getattr(binding.stmt, "value", None)
             if binding.kind == "assign" and isinstance(value, ast.expr) and _runs_code(value):
                 self.closure.report("FC401", site, step=self.step, name=name, expr=_short(value))
-            needed += _uses(binding.stmt, mod.lazy_annotations, strip).items()
-        for node, soft in reversed(needed):  # popped first to last
-            self.need(mod, node.id, _Site(mod, node), soft)
+            uses = _uses(binding.stmt, mod.lazy_annotations, strip)
+            # a flow calls steps by design: a flow inlined into a step is reported at its call,
+            # not again at each step it calls
+            calls = {} if kind == "flow" else uses.calls
+            needed += [(node, soft, calls.get(node.id)) for node, soft in uses.items()]
+        for node, soft, call in reversed(needed):  # popped first to last
+            self.need(mod, node.id, _Site(mod, node, call), soft)
 
     def _import(self, mod: _Mod, name: str, binding: _Binding, site: _Site) -> None:
         alias = binding.alias
@@ -771,6 +841,7 @@ class _Finder:
         """`from pkg.helpers import clean [as c]`: ship `clean` from pkg.helpers, then `c = clean`."""
         assert binding.alias is not None
         self.need(target, binding.alias.name, site, soft)
+        self.closure.inline.links[(mod.module.path, name)] = (target.module.path, binding.alias.name)
         alias_line = f"{name} = {binding.alias.name}" if name != binding.alias.name else ""
         self.closure.add(_Item(mod, binding.index, binding.sub, alias_line, needs=target))
         if alias_line:
@@ -805,10 +876,17 @@ class _Finder:
                 return
             if name in target.bindings:
                 self.need(target, name, site, soft)
+                self.closure.inline.links[(mod.module.path, name)] = (target.module.path, name)
                 self.closure.add(_Item(mod, index, 0, "", needs=target))
                 return
         if not soft:
             self.closure.report("FC404", site, step=self.step, name=name)
+
+
+def _decorated_kind(mod: _Mod, decorators: tuple[ast.expr, ...]) -> str:
+    """`"step"` or `"flow"` for a definition with these flowc decorators, `""` for none."""
+    found = {mod.flowc_export(d.func if isinstance(d, ast.Call) else d) for d in decorators}
+    return "flow" if "flow" in found else "step" if "step" in found else ""
 
 
 def _texts(items: list[_Item]) -> str:

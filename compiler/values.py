@@ -52,6 +52,14 @@ def _requirement() -> re.Pattern[str]:
     )
 
 
+# The largest count, or number of seconds, every target holds. Argo reads a retry limit, a
+# backoff factor and a step's `activeDeadlineSeconds` as Kubernetes IntOrString (int32) and
+# `ttlStrategy` seconds as int32; KFP's retry count and loop parallelism are int32 in its
+# protobuf. A larger value compiles into output the engine rejects, long after the commit.
+MAX_INT32 = 2**31 - 1
+# Kubernetes quantities and int64 fields (`tolerationSeconds`) hold no more than this.
+MAX_INT64 = 2**63 - 1
+
 DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 CONFIG_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")

@@ -568,6 +568,10 @@ class FlowBuilder:
                 "FC309", self.module, maxes[0], detail="`max` must be a positive integer literal or constant"
             )
             return None
+        if limit > values.MAX_INT32:  # KFP holds a loop's parallelism limit in an int32
+            detail = f"`max` must be at most {values.MAX_INT32}, the largest value Argo and KFP hold"
+            self.ctx.report("FC309", self.module, maxes[0], detail=detail)
+            return None
         return call.args[0], limit
 
     def _branch(self, stmt: ast.If) -> None:

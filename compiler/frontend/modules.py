@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flowc.compiler.diagnostics import Diagnostic, Span
+from flowc.compiler.frontend.encoding import decode_source
 from flowc.compiler.rules import diagnostic
 
 FLOWC_EXPORTS = frozenset(
@@ -316,9 +317,15 @@ def _module_file(base: Path, parts: list[str]) -> Path | None:
     return None
 
 
-def _read(path: Path, name: str, display: str) -> Module | Diagnostic:
+def read_source(path: Path, display: str) -> str | Diagnostic:
+    """A module's text, decoded as Python would (its BOM or `# coding:` declaration)."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         return diagnostic("FC002", Span.file(display), detail=str(exc))
-    return parse_module(name, display, text)
+    return decode_source(data, display)
+
+
+def _read(path: Path, name: str, display: str) -> Module | Diagnostic:
+    text = read_source(path, display)
+    return text if isinstance(text, Diagnostic) else parse_module(name, display, text)

@@ -66,9 +66,16 @@ def _bool(option: str, value: JsonValue, _: Report) -> bool:
     return value
 
 
+# Why an option over its bound is refused here: the targets would emit it, and the engine
+# reject it on the cluster (or KFP's own compiler fail on it).
+_INT32_NOTE = "the largest value Argo and KFP hold (a 32-bit integer)"
+
+
 def _count(option: str, value: JsonValue, _: Report, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise _invalid(option, f"expected an integer of at least {minimum}")
+    if value > values.MAX_INT32:
+        raise _invalid(option, f"must be at most {values.MAX_INT32}, {_INT32_NOTE}")
     return value
 
 
@@ -78,9 +85,12 @@ def _positive(option: str, value: JsonValue, report: Report) -> int:
 
 def _quantity(option: str, value: JsonValue, example: str) -> tuple[str, Decimal]:
     try:
-        return values.quantity(value)
+        text, amount = values.quantity(value)
     except ValueError as exc:
         raise OptionError("FC104", option=option, value=value, example=example) from exc
+    if amount > values.MAX_INT64:
+        raise _invalid(option, f"must be at most {values.MAX_INT64}, the largest Kubernetes quantity")
+    return text, amount
 
 
 def _cpu(option: str, value: JsonValue, report: Report) -> str:
@@ -106,9 +116,12 @@ def _memory(option: str, value: JsonValue, report: Report) -> str:
 
 def _duration(option: str, value: JsonValue, _: Report) -> int:
     try:
-        return values.duration_seconds(value)
+        seconds = values.duration_seconds(value)
     except ValueError as exc:
         raise OptionError("FC106", option=option, value=value) from exc
+    if seconds > values.MAX_INT32:
+        raise _invalid(option, f"must be at most {values.MAX_INT32} seconds (about 68 years), {_INT32_NOTE}")
+    return seconds
 
 
 def _cache(option: str, value: JsonValue, report: Report) -> tuple[bool, str | None]:
@@ -231,8 +244,12 @@ def _toleration(item: JsonValue) -> ir.Toleration:
         raise OptionError("FC113", detail="operator Exists takes no value")
     if not (key is None or isinstance(key, str)) or not (val is None or isinstance(val, str)):
         raise OptionError("FC113", detail="key and value must be strings")
-    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int)):
-        raise OptionError("FC113", detail="toleration_seconds must be an integer")
+    if seconds is not None and (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, int)
+        or not -values.MAX_INT64 - 1 <= seconds <= values.MAX_INT64
+    ):
+        raise OptionError("FC113", detail="toleration_seconds must be an integer of at most 64 bits")
     return ir.Toleration(key, operator, val, effect, seconds)  # type: ignore[arg-type]
 
 
@@ -359,7 +376,7 @@ def parse_retries(module: Module, folder: Folder, node: ast.expr) -> ir.RetryPol
     value = folder.fold(module, node)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise OptionError("FC109", detail="expected a non-negative integer or Retry(...)")
-    return ir.RetryPolicy(limit=value)
+    return ir.RetryPolicy(limit=_at_most_int32("the retry limit", value))
 
 
 def _retry_call(module: Module, folder: Folder, call: ast.Call) -> ir.RetryPolicy:
@@ -379,11 +396,14 @@ def _retry_policy(given: dict[str, JsonValue]) -> ir.RetryPolicy:
     limit = given.get("limit")
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise OptionError("FC109", detail="`limit` must be a non-negative integer")
+    _at_most_int32("`limit`", limit)
     factor = given.get("factor")
     if factor is not None and (
         isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor < 1
     ):
         raise OptionError("FC109", detail="`factor` must be a number of at least 1")
+    if factor is not None:  # Argo writes a whole factor as an int32
+        _at_most_int32("`factor`", factor)
     on = given.get("on", "always")
     if on not in ("always", "failure", "error", "transient"):
         raise OptionError("FC109", detail='`on` must be "always", "failure", "error" or "transient"')
@@ -397,6 +417,13 @@ def _retry_duration(given: dict[str, JsonValue], key: str) -> int | None:
     if given.get(key) is None:
         return None
     try:
-        return values.duration_seconds(given[key])
+        seconds = values.duration_seconds(given[key])
     except ValueError as exc:
         raise OptionError("FC109", detail=f'`{key}` is not a duration such as "30s"') from exc
+    return _at_most_int32(f"`{key}`", seconds, " seconds (about 68 years)")
+
+
+def _at_most_int32(what: str, value: int | float, unit: str = "") -> int:
+    if value > values.MAX_INT32:
+        raise OptionError("FC109", detail=f"{what} must be at most {values.MAX_INT32}{unit}, {_INT32_NOTE}")
+    return int(value)

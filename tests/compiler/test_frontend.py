@@ -353,6 +353,12 @@ def test_parallel_sets_the_loop_concurrency(tmp_path: Path) -> None:
     assert second.max_parallel is None
 
 
+def test_parallel_max_up_to_the_largest_int32(tmp_path: Path) -> None:
+    """KFP keeps a loop's parallelism limit in an int32: the largest one is kept, larger is FC309."""
+    body = body_of(tmp_path, "for i in parallel(items, max=2**31 - 1):\n    shout(i)")
+    assert only(body, ir.Loop).max_parallel == 2**31 - 1
+
+
 def test_nested_comprehensions_collect_lists_of_lists(tmp_path: Path) -> None:
     body = body_of(tmp_path, "grid = [[count(x) for x in row] for row in [[1, 2], [3]]]")
     outer = only(body, ir.Loop)
@@ -810,6 +816,8 @@ BODY_DIAGNOSTICS: list[tuple[str, list[tuple[str, int, int]]]] = [
     ("m = maybe()\nxs = [count(i) for i in m]", [("FC208", 2, 25)]),
     ("for i in parallel(items, max=0):\n    shout(i)", [("FC309", 1, 30)]),
     ("for i in parallel(items, max=n):\n    shout(i)", [("FC309", 1, 30)]),
+    ("for i in parallel(items, max=10**30):\n    shout(i)", [("FC309", 1, 30)]),
+    ("xs = [shout(i) for i in parallel(items, max=2**31)]", [("FC309", 1, 45)]),
     ("for i in parallel(items, limit=2):\n    shout(i)", [("FC309", 1, 10)]),
     ("xs = parallel(items)", [("FC309", 1, 6)]),
     ("xs = [shout(i) for i in items if i]", [("FC302", 1, 6)]),

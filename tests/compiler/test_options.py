@@ -365,6 +365,77 @@ def test_suspicious_quantities_are_warnings_and_kept(tmp_path: Path) -> None:
     assert (options.memory, options.cpu) == ("512m", "1000")
 
 
+# --- numbers the targets cannot hold -------------------------------------------------------
+# Argo keeps retry limits, factors, step deadlines and TTLs in 32-bit fields, KFP its retry
+# count and loop parallelism; Kubernetes quantities and tolerationSeconds in 64 bits. Larger
+# values are folded like any other arithmetic, then refused at the value, never emitted.
+
+INT32_MAX = 2**31 - 1
+
+
+@pytest.mark.parametrize(
+    ("decorator", "expected"),
+    [
+        ("retries=10**20", [("FC109", 1, 15)]),
+        ("retries=2**31", [("FC109", 1, 15)]),
+        ("retries=Retry(limit=2**31)", [("FC109", 1, 15)]),
+        ('retries=Retry(limit=1, backoff="999999999999h")', [("FC109", 1, 15)]),
+        ('retries=Retry(limit=1, backoff="1s", max_backoff=2**31)', [("FC109", 1, 15)]),
+        ('retries=Retry(limit=1, backoff="1s", factor=10**20)', [("FC109", 1, 15)]),
+        ('retries=Retry(limit=1, backoff="1s", factor=1e30)', [("FC109", 1, 15)]),
+        ('timeout="9999999999999999999999h"', [("FC103", 1, 15)]),
+        ("timeout=2**31", [("FC103", 1, 15)]),
+        ('timeout="24856d"', [("FC103", 1, 15)]),  # 2147558400 seconds
+        ("gpu=10**20", [("FC103", 1, 11)]),
+        ("cpu=10**20", [("FC103", 1, 11)]),  # not also the FC105 "did you mean millicores"
+        ('cpu="1e19"', [("FC103", 1, 11)]),
+        ('memory="8Ei"', [("FC103", 1, 14)]),  # 2**63 bytes
+        ('tolerations=[{"key": "k", "toleration_seconds": 2**63}]', [("FC113", 1, 19)]),
+        ('tolerations=[{"key": "k", "toleration_seconds": -(2**63) - 1}]', [("FC113", 1, 19)]),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_step_numbers_out_of_range(
+    tmp_path: Path, decorator: str, expected: list[tuple[str, int, int]]
+) -> None:
+    assert step_diagnostics(tmp_path, decorator) == expected
+
+
+@pytest.mark.parametrize(
+    ("decorator", "field", "expected"),
+    [
+        (f"retries={INT32_MAX}", "retries", ir.RetryPolicy(INT32_MAX)),
+        (
+            f"retries=Retry(limit={INT32_MAX}, backoff={INT32_MAX}, factor={INT32_MAX}, max_backoff={INT32_MAX})",
+            "retries",
+            ir.RetryPolicy(INT32_MAX, INT32_MAX, float(INT32_MAX), INT32_MAX),
+        ),
+        (f"timeout={INT32_MAX}", "timeout_seconds", INT32_MAX),
+        ('timeout="24855d"', "timeout_seconds", 24855 * 86400),
+        (f"gpu={INT32_MAX}", "gpu", INT32_MAX),
+        ('memory="7Ei"', "memory", "7Ei"),
+        (
+            'tolerations=[{"key": "k", "toleration_seconds": -(2**63)}]',
+            "tolerations",
+            (ir.Toleration("k", "Exists", None, None, -(2**63)),),
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_step_numbers_at_the_bound_are_kept(
+    tmp_path: Path, decorator: str, field: str, expected: object
+) -> None:
+    assert getattr(step_options(tmp_path, decorator), field) == expected
+
+
+def test_an_out_of_range_option_keeps_its_default(tmp_path: Path) -> None:
+    source = "from flowc import step\n@step(retries=10**20, timeout=2**31, gpu=2**31)\ndef s() -> None: ...\n"
+    result = load_source(tmp_path, source)
+    assert codes(result.diagnostics) == ["FC109", "FC103", "FC103"]
+    assert result.program is not None
+    assert result.program.steps[0].options == ir.StepOptions(spans=result.program.steps[0].options.spans)
+
+
 # --- flow options ---------------------------------------------------------------------------
 
 
@@ -394,6 +465,11 @@ def test_flow_defaults(tmp_path: Path) -> None:
     flow = flow_of(tmp_path, "")
     assert flow.options == ir.FlowOptions()
     assert (flow.name, flow.description, flow.on_exit) == ("f", "The docstring.", None)
+
+
+def test_flow_numbers_at_the_bound_are_kept(tmp_path: Path) -> None:
+    options = flow_of(tmp_path, f"max_parallel={INT32_MAX}, ttl={INT32_MAX}, timeout={INT32_MAX}").options
+    assert (options.max_parallel, options.ttl_seconds, options.timeout_seconds) == (INT32_MAX,) * 3
 
 
 def test_flow_retry_policy(tmp_path: Path) -> None:
@@ -443,6 +519,12 @@ def flow_diagnostics(tmp_path: Path, decorator: str, extra: str = "") -> list[tu
         ('timeout="soon"', [("FC106", 1, 15)]),
         ('ttl="forever"', [("FC106", 1, 11)]),
         ("retries=-1", [("FC109", 1, 15)]),
+        ("max_parallel=100000000000000000000", [("FC103", 1, 20)]),
+        ("max_parallel=2**31", [("FC103", 1, 20)]),
+        ("ttl=10**20", [("FC103", 1, 11)]),
+        ('ttl="9999999999999999999999h"', [("FC103", 1, 11)]),
+        ("timeout=2**31", [("FC103", 1, 15)]),
+        ("retries=10**20", [("FC109", 1, 15)]),
         ('labels={"-bad": "x"}', [("FC112", 1, 14)]),
         ('labels={"team": "a b"}', [("FC112", 1, 14)]),
         ('labels={"/team": "a"}', [("FC112", 1, 14)]),

@@ -1478,6 +1478,106 @@ def test_future_annotations_make_annotation_only_names_optional(tmp_path: Path) 
     assert run.text() == "2"
 
 
+def test_fc406_a_step_calling_steps_and_flows(tmp_path: Path) -> None:
+    files = {
+        "lib.py": """
+            from flowc import flow, step
+
+
+            @step(image="ghcr.io/acme/gpu:1", gpu=1)
+            def train(x: int) -> int:
+                return x * 10
+
+
+            @step
+            def leaf() -> None: ...
+
+
+            @flow
+            def sub() -> None:
+                leaf()
+            """,
+        "flow.py": """
+            from lib import sub, train as fit
+            from flowc import step
+
+
+            @step(retries=3)
+            def load(x: int) -> int:
+                return x + 1
+
+
+            def prepare(x: int) -> int:
+                return load(x)
+
+
+            def plain(x: int) -> int:
+                return x
+
+
+            @step
+            def use(x: int) -> int:
+                alias = load
+                sub()
+                return fit(prepare(x)) + plain(x) + alias(0)
+            """,
+    }
+    _, scripts = shipped(tmp_path / "proj", files)
+    # `load` through the helper `prepare` (not the mere reference `alias = load`, nor the call
+    # of `alias`), the sub-flow once: not again at the step `leaf` its body calls
+    assert codes_at(scripts, "use") == [("FC406", 11, 12), ("FC406", 21, 5), ("FC406", 22, 12)]
+    assert codes_at(scripts, "load") == []
+    # shipped as before, as plain functions: the warning says so, the script still runs
+    run = run_script(script_of(scripts, "use").source, tmp_path / "runs", {"x": "1"})
+    assert run.ok, run.proc.stderr
+    assert run.text() == "22"  # (1 + 1) * 10 + 1 + (0 + 1)
+
+
+def test_fc406_is_a_warning_in_lint(tmp_path: Path) -> None:
+    source = """
+        from flowc import flow, step
+
+
+        @step
+        def one() -> int:
+            return 1
+
+
+        @step
+        def two() -> int:
+            return one() + 1
+
+
+        @flow
+        def main() -> None:
+            one()
+            two()
+        """
+    found = lint_source(tmp_path, textwrap.dedent(source))
+    assert positions(found) == [("FC406", 11, 12)]
+    assert not found[0].is_error
+
+
+def test_a_module_with_an_encoding_declaration_is_shipped_as_text(tmp_path: Path) -> None:
+    """Read from disk (no `sources` given), decoded by its `# coding:` line, run as UTF-8."""
+    root = tmp_path / "proj"
+    root.mkdir()
+    write_project(root, {})
+    (root / "flow.py").write_bytes(
+        b"# -*- coding: latin-1 -*-\nfrom flowc import step\n\nGREETING = 'h\xe9llo'  # caf\xe9\n\n\n"
+        b"@step\ndef greet(name: str = 'Jos\xe9') -> str:\n    return GREETING + ' ' + name\n"
+    )
+    loaded = load_file(root / "flow.py")
+    assert loaded.program is not None, loaded.diagnostics
+    script = script_of(ship_all(loaded.program), "greet")
+    assert script.diagnostics == ()
+    assert "GREETING = 'héllo'  # café" in script.source
+    assert "coding" not in script.source  # the script is UTF-8, whatever the module was
+    run = run_script(script.source, tmp_path / "runs")
+    assert run.ok, run.proc.stderr
+    assert run.text() == "héllo José"
+
+
 def test_flowc_lint_reports_shipping_diagnostics_once(tmp_path: Path) -> None:
     source = """
         from flowc import flow, step
