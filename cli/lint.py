@@ -6,11 +6,11 @@ from pathlib import Path
 
 import typer
 from flowc.cli import render
+from flowc.cli.options import check_selectors, enabled_codes
 from flowc.compiler.batch import skip_final_collection
-from flowc.compiler.config import Config, load_config
+from flowc.compiler.config import ConfigFinder
 from flowc.compiler.diagnostics import FlowcError
-from flowc.compiler.lint import lint_paths
-from flowc.compiler.rules import select_codes, unknown_selectors
+from flowc.compiler.lint import Scope, ScopeOf, lint_project
 
 
 def register(app: typer.Typer) -> None:
@@ -29,7 +29,12 @@ def lint(
     ),
     extend_select: list[str] = typer.Option(None, "--extend-select", help="Enable these codes in addition."),
     ignore: list[str] = typer.Option(None, "--ignore", help="Disable these codes or prefixes."),
-    config: Path = typer.Option(None, "--config", help="A pyproject.toml to read \\[tool.flowc] from."),
+    config: Path = typer.Option(
+        None, "--config", help="A pyproject.toml to read \\[tool.flowc] from, for every file."
+    ),
+    force_exclude: bool = typer.Option(
+        False, "--force-exclude", help="Apply `exclude` to files named on the command line too."
+    ),
     exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when errors are found."),
 ) -> int:
     """Check flows for errors without importing them."""
@@ -38,10 +43,11 @@ def lint(
         raise FlowcError(
             f"unknown --output-format {output_format!r}; choose one of {', '.join(render.FORMATS)}"
         )
-    targets = paths or [Path(".")]
-    settings = load_config(targets[0], config)
-    enabled = enabled_codes(settings, _split(select), _split(extend_select), _split(ignore))
-    result = lint_paths(targets, enabled, settings.exclude)
+    given = _split(select), _split(extend_select), _split(ignore)
+    for selectors in given:
+        check_selectors(selectors or [])  # now, not at the first file: they apply to every one
+    scopes = scopes_from(ConfigFinder(config), *given)
+    result = lint_project(paths or [Path(".")], scopes, force_exclude)
     render.render(output_format, result.diagnostics, result.sources, len(result.files))
     if any(d.code.startswith("FC9") for d in result.diagnostics):
         return 2  # flowc itself failed: not the user's flow
@@ -55,19 +61,18 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
-def enabled_codes(
-    settings: Config, select: list[str] | None, extend: list[str] | None, ignore: list[str] | None
-) -> frozenset[str]:
-    chosen = select if select is not None else settings.select
-    extra = (extend or []) + settings.extend_select
-    ignored = (ignore or []) + settings.ignore
-    for selectors in (chosen or [], extra, ignored):
-        bad = unknown_selectors(selectors)
-        if bad:
-            raise FlowcError(f"unknown rule selector(s): {', '.join(bad)}; see `flowc explain --list`")
-    enabled = set(select_codes(chosen, None))
-    if extra:
-        enabled |= select_codes(extra, None)
-    if ignored:
-        enabled -= select_codes(ignored, None)
-    return frozenset(enabled)
+def scopes_from(
+    configs: ConfigFinder, select: list[str] | None, extend: list[str] | None, ignore: list[str] | None
+) -> ScopeOf:
+    """The Scope of each directory: its configuration with the command line's selection applied,
+    as ruff applies command-line settings to every configuration it resolves."""
+    made: dict[Path | None, Scope] = {}
+
+    def scope_of(directory: Path) -> Scope:
+        settings = configs(directory)
+        if settings.path not in made:  # one Scope per pyproject.toml, however many directories
+            enabled = enabled_codes(settings, select, extend, ignore)
+            made[settings.path] = Scope(enabled, tuple(settings.exclude), configs.root(settings))
+        return made[settings.path]
+
+    return scope_of

@@ -1,11 +1,13 @@
-"""Command-line plumbing shared by commands: `PATH[:FLOW]` targets and the configuration."""
+"""Command-line plumbing shared by commands: `PATH[:FLOW]` targets and the selected codes."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from flowc.compiler.config import Config
 from flowc.compiler.diagnostics import FlowcError
+from flowc.compiler.rules import select_codes, unknown_selectors
 
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
@@ -24,3 +26,27 @@ def split_target(target: str) -> tuple[Path, str | None]:
     if path.is_dir():
         raise FlowcError(f"{path}: is a directory; give a flow file, e.g. {path}/flows.py")
     return path, flow
+
+
+def enabled_codes(
+    settings: Config, select: list[str] | None, extend: list[str] | None, ignore: list[str] | None
+) -> frozenset[str]:
+    """The codes reported under `settings` and the command line's selectors, ruff's way: a
+    given `select` replaces the configured one; `extend-select` and `ignore` add up."""
+    chosen = select if select is not None else settings.select
+    extra = (extend or []) + settings.extend_select
+    ignored = (ignore or []) + settings.ignore
+    for selectors in (chosen or [], extra, ignored):
+        check_selectors(selectors)
+    enabled = set(select_codes(chosen, None))
+    if extra:
+        enabled |= select_codes(extra, None)
+    if ignored:
+        enabled -= select_codes(ignored, None)
+    return frozenset(enabled)
+
+
+def check_selectors(selectors: list[str]) -> None:
+    bad = unknown_selectors(selectors)
+    if bad:
+        raise FlowcError(f"unknown rule selector(s): {', '.join(bad)}; see `flowc explain --list`")

@@ -44,16 +44,30 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
     path = explicit or find_pyproject(start)
     if path is None:
         return Config()
+    table = _read_table(path)
+    if table is None:
+        return Config(path) if explicit is None else _missing(path)
+    return _from_table(path, table)
+
+
+def _read_table(path: Path) -> dict[str, Any] | None:
+    """The validated `[tool.flowc]` table of `path`, None when it has none."""
     import tomllib  # only a project with a pyproject.toml pays for the TOML parser
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise FlowcError(f"{path}: cannot read configuration: {exc}") from exc
-    table = data.get("tool", {}).get("flowc")
-    if table is None:
-        return Config(path) if explicit is None else _missing(path)
-    _validate(path, table)
+    tool = data.get("tool", {})
+    table: dict[str, Any] | None = (
+        tool.get("flowc") if isinstance(tool, dict) else None
+    )  # `tool = 3`: not ours
+    if table is not None:
+        _validate(path, table)
+    return table
+
+
+def _from_table(path: Path, table: dict[str, Any]) -> Config:
     return Config(
         path=path,
         select=table.get("select"),
@@ -63,6 +77,47 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
         default_image=table.get("default-image"),
         raw=table,
     )
+
+
+class ConfigFinder:
+    """The Config governing each directory, found as ruff finds its own: the nearest
+    pyproject.toml that has a `[tool.flowc]` table (one without is passed over), so each
+    project in a tree of projects is linted by its own settings; or, given `explicit`, that one
+    file for every directory. Directories are looked up once, whatever the number of files.
+    """
+
+    def __init__(self, explicit: Path | None = None) -> None:
+        self._explicit = None if explicit is None else load_config(explicit, explicit)
+        self._found: dict[Path, Config] = {}
+
+    def __call__(self, directory: Path) -> Config:
+        """The Config for `directory`, an absolute path without symbolic links."""
+        if self._explicit is not None:
+            return self._explicit
+        found = self._found.get(directory)
+        if found is None:
+            found = self._found[directory] = self._search(directory)
+        return found
+
+    def _search(self, directory: Path) -> Config:
+        candidate = directory / "pyproject.toml"
+        table = _read_table(candidate) if candidate.is_file() else None
+        if table is not None:
+            return _from_table(candidate, table)
+        return Config() if directory.parent == directory else self(directory.parent)
+
+    def root(self, config: Config) -> Path:
+        """Where `config`'s relative paths (`exclude` patterns) are anchored: the directory of
+        its pyproject.toml; the working directory for `--config` or no file, as in ruff."""
+        if self._explicit is None and config.path is not None:
+            return config.path.parent
+        return Path.cwd().resolve()
+
+
+def governing_config(path: Path) -> Config:
+    """The Config of a flow file, found as `flowc lint` finds it (see ConfigFinder), so every
+    command reads the same settings for the same file."""
+    return ConfigFinder()(path.resolve().parent)
 
 
 def _missing(path: Path) -> Config:

@@ -8,14 +8,15 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from flowc.compiler.batch import collector_paused
 from flowc.compiler.diagnostics import Diagnostic, FlowcError, Span, sort_diagnostics
 from flowc.compiler.frontend.loader import load_file
 from flowc.compiler.frontend.resolve import display_path
+from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.shipping import shipping_diagnostics
 
@@ -65,30 +66,73 @@ class LintResult:
         return len(self.diagnostics) - self.errors
 
 
-def discover(paths: list[Path], exclude: list[str] = ()) -> Iterator[Path]:  # type: ignore[assignment]
-    """Python files under `paths`, in a stable order. A missing path is a usage error."""
+@frozen
+class Scope:
+    """What governs the files of one configuration: the codes reported for them, and the
+    `exclude` patterns with the directory those patterns are relative to."""
+
+    enabled: frozenset[str]
+    exclude: tuple[str, ...] = ()
+    root: Path | None = None  # absolute, without symbolic links; None when nothing is excluded
+
+
+ScopeOf = Callable[[Path], Scope]  # a directory (absolute, without links) → its Scope
+
+
+def discover(
+    paths: list[Path], scope_of: ScopeOf, force_exclude: bool = False
+) -> Iterator[tuple[Path, Scope]]:
+    """Python files under `paths` with their Scope, in a stable order. A missing path is a usage
+    error. Files named in `paths` are kept even when excluded (ruff's rule: naming a file asks
+    for it) unless `force_exclude`: pre-commit names every file it checks."""
     for path in paths:
         if not path.exists():
             raise FlowcError(f"{path}: no such file or directory")
         if path.is_dir():
-            yield from (p for p in _walk(path) if not _excluded(p, exclude))
+            where = path.resolve()
+            if not (force_exclude and _excluded(where, scope_of(where))):
+                yield from _walk(path, where, scope_of)
         elif path.suffix in _PYTHON_SUFFIXES:  # pre-commit may pass any file; only Python is ours
-            yield path
+            where = path.parent.resolve()  # not the file's own link: it is governed by where it is
+            scope = scope_of(where)
+            if not (force_exclude and _excluded(where / path.name, scope)):
+                yield path, scope
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
+def _walk(root: Path, where: Path, scope_of: ScopeOf) -> Iterator[tuple[Path, Scope]]:
+    for dirpath, dirnames, filenames in os.walk(root):  # links to folders are not followed,
+        here = where / os.path.relpath(dirpath, root)  # so `here` has no links either
         dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if d not in _SKIP_DIRS and not d.startswith(".") and not d.endswith(".egg-info")
+            d for d in dirnames if _walked(d) and not _excluded(here / d, scope_of(here / d))
         )
-        yield from (Path(dirpath, f) for f in sorted(filenames) if f.endswith(".py"))
+        scope = scope_of(here)
+        for name in sorted(filenames):
+            if name.endswith(".py") and not _excluded(here / name, scope):
+                yield Path(dirpath, name), scope
 
 
-def _excluded(path: Path, patterns: list[str]) -> bool:
-    text = path.as_posix()
-    return any(fnmatch.fnmatch(text, p) or fnmatch.fnmatch(path.name, p) for p in patterns)
+def _walked(name: str) -> bool:
+    return name not in _SKIP_DIRS and not name.startswith(".") and not name.endswith(".egg-info")
+
+
+def _excluded(path: Path, scope: Scope) -> bool:
+    """Whether an `exclude` pattern matches `path` or a folder above it inside the scope's root,
+    by its path relative to that root or by its name (ruff's rules). Relative to the root, not
+    to the working directory, so it does not matter how the path was spelled or where from."""
+    if not scope.exclude or scope.root is None:
+        return False
+    if not path.is_relative_to(scope.root):  # `--config` anchors at the working directory
+        return _matches(path.name, scope.exclude)
+    relative = PurePosixPath(path.relative_to(scope.root).as_posix())
+    return any(
+        _matches(part.as_posix(), scope.exclude) or _matches(part.name, scope.exclude)
+        for part in (relative, *relative.parents[:-1])  # the last parent is the root itself: "."
+        if part.name
+    )
+
+
+def _matches(text: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatch(text, p) for p in patterns)
 
 
 def uses_flowc(path: Path) -> bool:
@@ -99,25 +143,42 @@ def uses_flowc(path: Path) -> bool:
         return True  # let the loader report why it cannot be read
 
 
-def lint_paths(paths: list[Path], enabled: frozenset[str], exclude: list[str] = ()) -> LintResult:  # type: ignore[assignment]
+def lint_paths(paths: list[Path], enabled: frozenset[str]) -> LintResult:
+    """Lint `paths` with the codes `enabled`, excluding nothing."""
+    return lint_project(paths, lambda _: Scope(enabled))
+
+
+def lint_project(paths: list[Path], scope_of: ScopeOf, force_exclude: bool = False) -> LintResult:
+    """Lint `paths`, each file under the Scope of its folder (see `discover`)."""
     with collector_paused():
-        return _lint_paths(paths, enabled, list(exclude))
+        return _lint_project(paths, scope_of, force_exclude)
 
 
-def _lint_paths(paths: list[Path], enabled: frozenset[str], exclude: list[str]) -> LintResult:
-    result = LintResult()
+def _lint_project(paths: list[Path], scope_of: ScopeOf, force_exclude: bool) -> LintResult:
+    by_scope: dict[Scope, LintResult] = {}
     seen: set[Path] = set()
-    for path in discover(paths, exclude):
+    for path, scope in discover(paths, scope_of, force_exclude):
         key = path.resolve()
         if key in seen or not uses_flowc(path):
             continue
         seen.add(key)
-        _lint_one(path, result)
+        _lint_one(path, by_scope.setdefault(scope, LintResult()))
+    result = LintResult()
+    for scope, found in by_scope.items():
+        _select(found, scope.enabled, result)
+    result.diagnostics = sort_diagnostics(result.diagnostics)
+    return result
+
+
+def _select(found: LintResult, enabled: frozenset[str], into: LintResult) -> None:
+    """Add to `into` what `found` holds, suppressions applied and only the `enabled` codes."""
     from flowc.compiler.suppress import apply_suppressions  # `compile` imports this module too
 
-    kept = apply_suppressions(result.diagnostics, result.sources, enabled, set(result.files))
-    result.diagnostics = sort_diagnostics([d for d in kept if d.code in enabled])
-    return result
+    kept = apply_suppressions(found.diagnostics, found.sources, enabled, set(found.files))
+    into.diagnostics.extend(d for d in kept if d.code in enabled)
+    into.files.extend(found.files)
+    for module_path, text in found.sources.items():
+        into.sources.setdefault(module_path, text)
 
 
 def _lint_one(path: Path, result: LintResult) -> None:

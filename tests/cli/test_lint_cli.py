@@ -17,6 +17,7 @@ from types import FrameType
 from typing import Any, NoReturn
 
 import pytest
+import yaml
 from flowc.cli import load as cli_load
 from flowc.cli import render
 from flowc.cli.main import main
@@ -86,6 +87,7 @@ def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp
 
 def project(root: Path, **files: str) -> Path:
     """Write `files` (name → source; `a__b` is `a/b.py`) under `root` with a pyproject.toml."""
+    root.mkdir(parents=True, exist_ok=True)
     write_project(root, {k.replace("__", "/") + ".py": v for k, v in files.items()})
     return root
 
@@ -334,6 +336,149 @@ def test_config_exclude(run: Run, tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[tool.flowc]\nexclude = ["generated/*"]\n')
     _, out, _ = run("lint", "--output-format", "json", ".")
     assert json_files(out) == {"keep.py"}
+
+
+# --- one configuration per file, as ruff finds it -------------------------------------------------
+
+
+def two_projects(root: Path, pa: str, pb: str) -> None:
+    """pa/ and pb/, each with the same flow and its own `[tool.flowc]` table."""
+    for name, table in (("pa", pa), ("pb", pb)):
+        project(root / name, flow=ERRORS)
+        (root / name / "pyproject.toml").write_text(f"[tool.flowc]\n{table}\n")
+
+
+@pytest.mark.parametrize("order", [["pa", "pb"], ["pb", "pa"]])
+def test_each_path_is_governed_by_its_own_configuration(run: Run, tmp_path: Path, order: list[str]) -> None:
+    two_projects(tmp_path, 'ignore = ["FC2"]', "")
+    code, out, _ = run("lint", "--output-format", "json", *order)
+    assert (code, json_files(out)) == (1, {"pb/flow.py"})
+
+
+def test_a_nested_project_keeps_its_configuration_in_a_walk(run: Run, tmp_path: Path) -> None:
+    project(tmp_path, top=ERRORS, sub__flow=ERRORS)
+    (tmp_path / "pyproject.toml").write_text('[tool.flowc]\nignore = ["FC2"]\n')
+    (tmp_path / "sub" / "pyproject.toml").write_text('[tool.flowc]\nselect = ["FC202"]\n')
+    _, out, _ = run("lint", "--output-format", "json", ".")
+    assert (json_codes(out), json_files(out)) == (["FC202"], {"sub/flow.py"})
+
+
+def test_a_pyproject_without_the_table_is_passed_over(run: Run, tmp_path: Path) -> None:
+    project(tmp_path / "pkg", flow=ERRORS)  # pkg/pyproject.toml has no [tool.flowc]
+    (tmp_path / "pyproject.toml").write_text('[tool.flowc]\nignore = ["FC2"]\n')
+    code, out, _ = run("lint", "--output-format", "json", "pkg/flow.py")
+    assert (code, json_codes(out)) == (0, [])
+
+
+@pytest.mark.parametrize(("config", "expected"), [("pa", set()), ("pb", {"pa/flow.py", "pb/flow.py"})])
+def test_an_explicit_config_governs_every_path(
+    run: Run, tmp_path: Path, config: str, expected: set[str]
+) -> None:
+    two_projects(tmp_path, 'ignore = ["FC2"]', "")
+    _, out, _ = run("lint", "--output-format", "json", "--config", f"{config}/pyproject.toml", "pb", "pa")
+    assert json_files(out) == expected
+
+
+def test_the_command_line_applies_to_every_configuration(run: Run, tmp_path: Path) -> None:
+    two_projects(tmp_path, 'select = ["FC2"]', 'select = ["FC201", "FC202"]')
+    _, out, _ = run("lint", "--output-format", "json", "--ignore", "FC202", "pa", "pb")
+    found = sorted((Path(item["filename"]).parent.name, item["code"]) for item in json.loads(out))
+    assert found == [("pa", "FC201"), ("pa", "FC206"), ("pb", "FC201")]
+
+
+# --- exclude: relative to the pyproject.toml declaring it ------------------------------------------
+
+
+def legacy_project(root: Path, exclude: str = "legacy/*") -> None:
+    project(root, keep=ERRORS, legacy__bad=ERRORS)
+    (root / "pyproject.toml").write_text(f'[tool.flowc]\nexclude = ["{exclude}"]\n')
+
+
+def linted_names(out: str) -> set[str]:
+    return {Path(name).name for name in json_files(out)}
+
+
+@pytest.mark.parametrize(
+    ("cwd", "args", "expected"),
+    [
+        (".", [], {"keep.py"}),
+        (".", ["."], {"keep.py"}),
+        (".", ["<root>"], {"keep.py"}),
+        (".", ["legacy"], set()),
+        ("legacy", [], set()),
+        ("legacy", ["."], set()),
+        ("legacy", [".."], {"keep.py"}),
+    ],
+)
+def test_exclude_does_not_depend_on_how_paths_are_spelled(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cwd: str, args: list[str], expected: set[str]
+) -> None:
+    legacy_project(tmp_path)
+    monkeypatch.chdir(tmp_path / cwd)
+    paths = [str(tmp_path) if arg == "<root>" else arg for arg in args]
+    _, out, _ = run("lint", "--output-format", "json", *paths)
+    assert linted_names(out) == expected
+
+
+@pytest.mark.parametrize("exclude", ["legacy", "bad.py", "*/bad.py"])
+def test_exclude_matches_folders_and_names(run: Run, tmp_path: Path, exclude: str) -> None:
+    legacy_project(tmp_path, exclude)
+    _, out, _ = run("lint", "--output-format", "json", str(tmp_path))
+    assert linted_names(out) == {"keep.py"}
+
+
+def test_a_nested_projects_exclude_applies_within_it(run: Run, tmp_path: Path) -> None:
+    legacy_project(tmp_path / "sub")
+    (tmp_path / "pyproject.toml").write_text("[tool.flowc]\n")
+    _, out, _ = run("lint", "--output-format", "json")
+    assert json_files(out) == {"sub/keep.py"}
+
+
+def test_explicit_config_excludes_relative_to_the_working_directory(run: Run, tmp_path: Path) -> None:
+    project(tmp_path, keep=ERRORS, legacy__bad=ERRORS)
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "flowc.toml").write_text('[tool.flowc]\nexclude = ["legacy/*"]\n')
+    _, out, _ = run("lint", "--output-format", "json", "--config", "conf/flowc.toml")
+    assert json_files(out) == {"keep.py"}
+
+
+@pytest.mark.parametrize(("cwd", "named"), [(".", "legacy/bad.py"), ("legacy", "bad.py")])
+def test_a_named_file_is_linted_even_when_excluded(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cwd: str, named: str
+) -> None:
+    legacy_project(tmp_path)
+    monkeypatch.chdir(tmp_path / cwd)
+    code, out, _ = run("lint", "--output-format", "json", named)
+    assert (code, linted_names(out)) == (1, {"bad.py"})
+
+
+@pytest.mark.parametrize(
+    ("cwd", "named"),
+    [
+        (".", ["legacy/bad.py", "keep.py"]),
+        (".", ["<root>/legacy/bad.py", "keep.py"]),
+        (".", ["legacy", "keep.py"]),
+        ("legacy", ["bad.py", "../keep.py"]),
+    ],
+)
+def test_force_exclude_applies_exclude_to_named_files(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cwd: str, named: list[str]
+) -> None:
+    legacy_project(tmp_path)
+    monkeypatch.chdir(tmp_path / cwd)
+    paths = [name.replace("<root>", str(tmp_path)) for name in named]
+    code, out, _ = run("lint", "--output-format", "json", "--force-exclude", *paths)
+    assert (code, linted_names(out)) == (1, {"keep.py"})
+
+
+def test_the_pre_commit_hook_honours_exclude(run: Run, tmp_path: Path) -> None:
+    """pre-commit names every staged file: the hook must still skip excluded ones."""
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    program, *options = next(hook["entry"] for hook in hooks if hook["id"] == "flowc-lint").split()
+    legacy_project(tmp_path)
+    assert program == "flowc"
+    code, out, _ = run(*options, "--output-format", "json", "legacy/bad.py")
+    assert (code, json_codes(out)) == (0, [])
 
 
 # --- suppressions ------------------------------------------------------------------------------

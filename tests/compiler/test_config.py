@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flowc.compiler.config import KEYWORDS, Config, find_pyproject, load_config, schema, schema_errors
+from flowc.compiler.config import (
+    KEYWORDS,
+    Config,
+    ConfigFinder,
+    find_pyproject,
+    governing_config,
+    load_config,
+    schema,
+    schema_errors,
+)
 from flowc.compiler.diagnostics import FlowcError
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -162,6 +171,56 @@ def test_an_explicit_config_overrides_discovery(tmp_path: Path) -> None:
     assert (config.path, config.select) == (explicit, ["FC3"])
 
 
+# --- ConfigFinder: `flowc lint`'s discovery, one configuration per directory ----------------------
+
+
+def projects(root: Path) -> tuple[Path, Path]:
+    """root/ with a table; root/sub/ with a pyproject.toml without one; root/other/ with its own."""
+    outer = write_pyproject(root, '[tool.flowc]\nselect = ["FC2"]\n')
+    (root / "sub").mkdir()
+    write_pyproject(root / "sub", '[project]\nname = "demo"\n')
+    (root / "other").mkdir()
+    inner = write_pyproject(root / "other", '[tool.flowc]\nselect = ["FC3"]\n')
+    return outer, inner
+
+
+def test_the_finder_gives_each_directory_its_nearest_table(tmp_path: Path) -> None:
+    outer, inner = projects(tmp_path.resolve())
+    find = ConfigFinder()
+    found = {name: find(tmp_path.resolve() / name) for name in (".", "sub", "other")}
+    assert {name: (c.path, c.select) for name, c in found.items()} == {
+        ".": (outer, ["FC2"]),
+        "sub": (outer, ["FC2"]),  # a pyproject.toml without [tool.flowc] is passed over
+        "other": (inner, ["FC3"]),
+    }
+    assert (find.root(found["sub"]), find.root(found["other"])) == (outer.parent, inner.parent)
+
+
+def test_load_config_still_stops_at_the_nearest_pyproject(tmp_path: Path) -> None:
+    """`compile` and the other commands keep their discovery."""
+    projects(tmp_path)
+    assert load_config(tmp_path / "sub") == Config(path=tmp_path / "sub" / "pyproject.toml")
+
+
+def test_the_finder_without_any_table_gives_defaults(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, '[project]\nname = "demo"\n')
+    assert ConfigFinder()(tmp_path.resolve()) == Config()
+
+
+def test_an_explicit_config_governs_every_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, inner = projects(tmp_path.resolve())
+    monkeypatch.chdir(tmp_path / "sub")
+    find = ConfigFinder(inner)
+    assert {find(tmp_path.resolve() / name).path for name in (".", "sub", "other")} == {inner}
+    assert find.root(find(tmp_path.resolve())) == (tmp_path / "sub").resolve()  # as in ruff
+
+
+def test_the_finder_reports_an_invalid_table(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, "[tool.flowc]\nbogus = 1\n")
+    with pytest.raises(FlowcError, match="bogus"):
+        ConfigFinder()(tmp_path.resolve())
+
+
 def test_the_schema_is_a_closed_object() -> None:
     data = schema()
     assert data["type"] == "object"
@@ -261,3 +320,18 @@ def test_the_check_finds_what_jsonschema_finds(value: object) -> None:
     }
     ours = {(e.path, e.keyword) for e in schema_errors(schema(), value)}
     assert ours == theirs
+
+
+def test_a_tool_key_that_is_not_a_table_is_not_flowcs(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("tool = 3\n")
+    assert load_config(tmp_path / "flow.py").raw == {}
+    assert governing_config(tmp_path / "flow.py").raw == {}
+
+
+def test_every_command_reads_the_configuration_lint_reads(tmp_path: Path) -> None:
+    """A pyproject.toml without the table (a sub-package's) is passed over, as lint does."""
+    (tmp_path / "pyproject.toml").write_text("[tool.flowc]\nignore = ['FC206']\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "pyproject.toml").write_text("[project]\nname = 'pkg'\n")
+    settings = governing_config(tmp_path / "pkg" / "flow.py")
+    assert settings.path == tmp_path / "pyproject.toml" and settings.ignore == ["FC206"]
