@@ -83,9 +83,9 @@ def _tools() -> list[Tool]:
         lambda d: [py, "-m", "flowc", "compile", "flow.py", "--target", "kfp", "-o", "flowc-kfp"],
     )
     return [
-        Tool(argo[0], argo[1], lambda d, c: d / "flowc-argo" / f"{c.flow_name}.yaml"),
+        Tool(argo[0], argo[1], lambda d, c: d / "flowc-argo" / f"{c.flow_name}.argo.yaml"),
         Tool("flowc-lint", lambda d: [py, "-m", "flowc", "lint", "flow.py"], None),
-        Tool(kfp_ir[0], kfp_ir[1], lambda d, c: d / "flowc-kfp" / f"{c.flow_name}.yaml"),
+        Tool(kfp_ir[0], kfp_ir[1], lambda d, c: d / "flowc-kfp" / f"{c.flow_name}.kfp.yaml"),
         Tool("kfp", lambda d: [py, "kfp_pipeline.py", "kfp.yaml"], lambda d, c: d / "kfp.yaml", "kfp"),
         Tool("hera", lambda d: [py, "hera_workflow.py", "hera.yaml"], lambda d, c: d / "hera.yaml", "hera"),
     ]

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
 
 import typer
 from flowc.cli import render
-from flowc.cli.load import load_or_report
+from flowc.cli.load import load_or_report, shown_diagnostics
+from flowc.cli.options import split_target
 from flowc.compiler.batch import skip_final_collection
-from flowc.compiler.config import Config, load_config
+from flowc.compiler.config import Config, governing_config
 from flowc.compiler.diagnostics import FlowcError
+from flowc.compiler.frontend.loader import LoadResult
 from flowc.targets import CompileOptions, Output, load_target
 
 from flowc import __version__
@@ -32,9 +35,14 @@ def compile_flow(
     target_path: str = typer.Argument(
         ..., metavar="PATH[:FLOW]", help="A flow file, and the flow if it has several."
     ),
-    target: str = typer.Option(..., "--target", "-t", help="argo, kfp or metaflow."),
+    target: str | None = typer.Option(
+        None, "--target", "-t", help="argo, kfp or metaflow (default: `targets` in [tool.flowc])."
+    ),
     output_dir: Path | None = typer.Option(
-        None, "--output-dir", "-o", help="Write files here instead of stdout."
+        None,
+        "--output-dir",
+        "-o",
+        help="Write files here (default: `output-dir` in [tool.flowc]; `-` or neither: stdout).",
     ),
     check: bool = typer.Option(
         False, "--check", help="Exit 1 if files in the output directory would change; write nothing."
@@ -45,44 +53,95 @@ def compile_flow(
     stamp: bool = typer.Option(
         False, "--stamp", help="Add git commit, branch, dirty flag and source hash as annotations."
     ),
-    argo_kind: str = typer.Option(
+    argo_kind: str | None = typer.Option(
         None, "--argo-kind", help="workflow (default) or template (a WorkflowTemplate)."
     ),
-    argo_version: int = typer.Option(
+    argo_version: int | None = typer.Option(
         None, "--argo-version", help="4 (default) or 3: the CronWorkflow schedule form."
     ),
     sizes: bool = typer.Option(False, "--sizes", help="Show on stderr where the output's bytes go."),
 ) -> int:
     """Compile a flow for an engine."""
     skip_final_collection()
-    if (check or diff) and output_dir is None:
-        raise FlowcError("--check and --diff compare with files: give the directory with -o DIR")
+    settings = governing_config(split_target(target_path)[0])
+    targets = [target] if target is not None else list(settings.raw.get("targets", []))
+    directory = output_dir if output_dir is not None else _configured_dir(settings)
+    directory = None if directory == Path("-") else directory
+    _check_request(targets, directory, check, diff)
+    if (argo_kind is not None or argo_version is not None) and "argo" not in targets:
+        raise FlowcError("--argo-kind and --argo-version are for --target argo")
     loaded = load_or_report(target_path)
     if isinstance(loaded, int):
         return loaded
     assert loaded.program is not None
-    settings = load_config(Path(target_path.rpartition(":")[0] or target_path))
     options = compile_options(
         settings, loaded.sources, argo_kind, argo_version, target_path if stamp else None
     )
-    result = load_target(target).compile(loaded.program, options)
-    if result.diagnostics:
-        render.render("full", list(result.diagnostics), loaded.sources, 1, summary=False)
-    if not result.ok:
-        return 1
-    if sizes:
-        for output in result.outputs:
-            _report_sizes(target, output)
-    if output_dir is None:
-        for output in result.outputs:
+    outputs: list[Output] = []
+    for name in targets:
+        compiled = _compile_one(name, loaded, options, settings)
+        if compiled is None:
+            return 1
+        outputs += compiled
+        if sizes:
+            for output in compiled:
+                _report_sizes(name, output)
+    if directory is None:
+        for output in outputs:
             sys.stdout.buffer.write(output.data)
         return 0
+    _refuse_sources(directory, outputs, loaded.sources)
     if check or diff:
-        changed = _compare(output_dir, result.outputs, show_diff=diff)
+        changed = _compare(directory, outputs, show_diff=diff)
         return 1 if changed and check else 0  # like black: --diff alone only shows
-    for output in result.outputs:
-        write_atomic(output_dir / output.name, output.data)
+    for output in outputs:
+        write_output(directory / output.name, output.data)
     return 0
+
+
+def _configured_dir(settings: Config) -> Path | None:
+    """`output-dir` of [tool.flowc], relative to the pyproject.toml that says it."""
+    configured = settings.raw.get("output-dir")
+    if configured is None or settings.path is None:
+        return None
+    return settings.path.parent / str(configured)
+
+
+def _check_request(targets: list[str], directory: Path | None, check: bool, diff: bool) -> None:
+    if not targets:
+        raise FlowcError("give the engine with --target argo, kfp or metaflow (or `targets` in [tool.flowc])")
+    for name in targets:
+        load_target(name)  # an unknown name fails before the flow is read
+    if (check or diff) and directory is None:
+        raise FlowcError("--check and --diff compare with files: give the directory with -o DIR")
+    if directory is None and len(targets) > 1:
+        raise FlowcError(
+            f"{len(targets)} targets ({', '.join(targets)}) write several files: give the directory with -o DIR"
+        )
+
+
+def _compile_one(
+    name: str, loaded: LoadResult, options: CompileOptions, settings: Config
+) -> list[Output] | None:
+    """One target's files, after printing its diagnostics; None when it failed."""
+    assert loaded.program is not None
+    result = load_target(name).compile(loaded.program, options)
+    shown = shown_diagnostics(result.diagnostics, loaded.sources, settings)
+    if not result.ok and not any(d.is_error for d in shown):
+        shown = list(result.diagnostics)  # no output without them: a suppressed error still stops it
+    if shown:
+        render.render("full", shown, loaded.sources, 1, summary=False)
+    return list(result.outputs) if result.ok else None
+
+
+def _refuse_sources(directory: Path, outputs: list[Output], sources: dict[str, str]) -> None:
+    """Never write over a module the flow was compiled from (a Metaflow file is named after its
+    flow, and a flow often after its file)."""
+    read = {Path(path).resolve() for path in sources}
+    for output in outputs:
+        path = directory / output.name
+        if path.resolve() in read:
+            raise FlowcError(f"{path}: is a source of the flow; compile into another directory")
 
 
 def _report_sizes(target: str, output: Output) -> None:
@@ -111,8 +170,8 @@ def compile_options(
 ) -> CompileOptions:
     """The target options from the flags and `[tool.flowc]` (shared with `flowc submit`)."""
     argo = settings.raw.get("argo", {})
-    kind = kind or argo.get("kind", "workflow")
-    version = version or argo.get("version", 4)
+    kind = kind if kind is not None else argo.get("kind", "workflow")
+    version = version if version is not None else argo.get("version", 4)
     if kind not in ("workflow", "template"):
         raise FlowcError(f"--argo-kind must be workflow or template, not {kind!r}")
     if version not in (3, 4):
@@ -137,36 +196,83 @@ def _stamp(target_path: str, sources: dict[str, str]) -> tuple[tuple[str, str], 
     return tuple(sorted(lineage.as_annotations(found).items()))
 
 
-def _compare(directory: Path, outputs: tuple[Output, ...], show_diff: bool) -> int:
+def _compare(directory: Path, outputs: list[Output], show_diff: bool) -> int:
     """How many outputs differ from the files in `directory` (printing a diff if asked)."""
     changed = 0
     for output in outputs:
         path = directory / output.name
-        current = path.read_bytes() if path.exists() else None
+        current = _read_existing(path)
         if current == output.data:
             continue
         changed += 1
         print(f"would {'update' if current is not None else 'create'} {path}", file=sys.stderr)
         if show_diff:
             sys.stdout.writelines(
-                difflib.unified_diff(
-                    (current or b"").decode("utf-8", "replace").splitlines(keepends=True),
-                    output.data.decode("utf-8").splitlines(keepends=True),
-                    fromfile=str(path),
-                    tofile=f"{path} (compiled)",
+                unified_diff(
+                    (current or b"").decode("utf-8", "replace"),
+                    output.data.decode("utf-8"),
+                    str(path),
+                    f"{path} (compiled)",
                 )
             )
     return changed
 
 
+def _read_existing(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise FlowcError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def unified_diff(old: str, new: str, old_name: str, new_name: str) -> list[str]:
+    """A diff `patch` applies: a last line without a newline gets the marker diff(1) writes."""
+    lines = []
+    for line in difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), fromfile=old_name, tofile=new_name
+    ):
+        lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return lines
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """`write_atomic`, with a file-system failure said plainly (exit 2), not as a bug."""
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) and not _is_temporary(exc.filename) else path
+        raise FlowcError(f"{where}: cannot write: {exc.strerror or exc}") from None
+
+
+def _is_temporary(name: str) -> bool:
+    return Path(name).name.startswith(".") and name.endswith(".tmp")
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same directory and rename: readers never see half a file."""
+    """Write via a temporary file in the same directory and rename: readers never see half a
+    file. The file gets the mode a plain write would give it: an existing file's own, or the
+    umask's for a new one (a temporary file is private until it is renamed)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise IsADirectoryError(21, "is a directory", str(path))
+    mode = _mode_for(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            os.fchmod(handle.fileno(), mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

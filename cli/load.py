@@ -1,9 +1,19 @@
-"""Loading one flow for commands that work on one (`inspect`, `graph`, `compile`)."""
+"""Loading one flow for commands that work on one (`inspect`, `graph`, `compile`, `run`, `submit`).
+
+Every command shows the diagnostics `flowc lint` would: `[tool.flowc]` select/ignore and
+`# flowc: ignore[...]` comments apply to all of them, so a suppressed finding never passes
+lint and then stops a compile. Unused suppressions are lint's to report.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 from flowc.cli import render
-from flowc.cli.options import split_target
+from flowc.cli.options import enabled_codes, split_target
+from flowc.compiler.config import Config, governing_config
+from flowc.compiler.diagnostics import Diagnostic
 from flowc.compiler.frontend.loader import LoadResult, load_flow
 from flowc.compiler.lint import internal_error
 
@@ -17,8 +27,22 @@ def load_or_report(target: str) -> LoadResult | int:
     except Exception as exc:  # an unexpected failure is an internal error, never a traceback
         render.render("full", [internal_error(str(path), "loading", exc)], {}, 1)
         return 2
-    if result.diagnostics:
-        render.render("full", list(result.diagnostics), result.sources, 1, summary=False)
-    if not result.ok:
+    shown = shown_diagnostics(result.diagnostics, result.sources, governing_config(path))
+    if result.program is None:
+        shown = list(result.diagnostics)  # nothing to go on with: a suppressed error still stops it
+    if shown:
+        render.render("full", shown, result.sources, 1, summary=False)
+    if result.program is None or any(d.is_error for d in shown):
         return 1
-    return result
+    return replace(result, diagnostics=tuple(shown))
+
+
+def shown_diagnostics(
+    diagnostics: Sequence[Diagnostic], sources: dict[str, str], settings: Config
+) -> list[Diagnostic]:
+    """The diagnostics left after the configuration's selection and the source's suppressions."""
+    from flowc.compiler.suppress import apply_suppressions
+
+    enabled = enabled_codes(settings, None, None, None)
+    kept = apply_suppressions(list(diagnostics), sources, enabled, linted=set())
+    return [d for d in kept if d.code in enabled]

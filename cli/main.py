@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import click
 import typer
@@ -32,6 +33,12 @@ def _root(
     """flowc: lint, inspect and compile flows."""
 
 
+# click suggests a command for a typo itself; typer 0.20+ would add the same suggestion again
+_NO_SUGGESTIONS: dict[str, Any] = (
+    {"suggest_commands": False} if "suggest_commands" in typer.Typer.__init__.__code__.co_varnames else {}
+)
+
+
 def build_app(argv: Sequence[str]) -> typer.Typer:
     """The app with the command `argv` names, or with every command when it names none
     (`flowc --help`, a typo): a pre-commit hook runs `flowc lint` many times, and importing
@@ -43,6 +50,7 @@ def build_app(argv: Sequence[str]) -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
+        **_NO_SUGGESTIONS,
     )
     app.callback()(_root)  # a callback keeps a group of one command a group: `flowc lint …`
     named = next((a for a in argv if not a.startswith("-")), None)

@@ -29,7 +29,7 @@ from flowc.cli.load import load_or_report
 from flowc.cli.options import split_target
 from flowc.compiler import ir
 from flowc.compiler import types as t
-from flowc.compiler.config import Config, load_config
+from flowc.compiler.config import Config, governing_config
 from flowc.compiler.diagnostics import FlowcError
 from flowc.targets import load_target
 
@@ -224,7 +224,7 @@ def _compile(request: Request) -> Compiled | int:
     program = loaded.program
     flow = program.flow(program.entry or program.flows[0].key)
     path = split_target(request.target_path)[0]
-    config = load_config(path)
+    config = governing_config(path)
     options = compile_options(config, loaded.sources, request.argo_kind, request.argo_version, None)
     values = _parameters(flow, request.params, required=_runs(request, flow, options.argo_kind))
     result = load_target(request.target).compile(program, options)

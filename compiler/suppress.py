@@ -31,12 +31,22 @@ def find_suppressions(path: str, text: str) -> dict[int, Suppression]:
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
             if tok.type == tokenize.COMMENT and (m := _COMMENT.search(tok.string)):
-                codes = tuple(c.strip().upper() for c in (m.group("codes") or "").split(",") if c.strip())
+                codes = _codes(m, tok.string)
                 line, col = tok.start
                 found[line] = Suppression(Span(path, line, col + 1, line, col + 1 + len(tok.string)), codes)
     except (tokenize.TokenError, SyntaxError, ValueError):
         return found  # a file that does not tokenize has an FC001 already
     return found
+
+
+def _codes(match: re.Match[str], comment: str) -> tuple[str, ...]:
+    """The codes a suppression names; a bracket it does not close (`ignore[FC201`, `ignore
+    [FC201]`) is kept as one code no rule has, so it suppresses nothing and is reported (FC011)
+    instead of silently suppressing everything on the line."""
+    if match.group("codes") is None:
+        rest = comment[match.end() :].strip()
+        return (rest.split()[0],) if rest.startswith("[") else ()
+    return tuple(c.strip().upper() for c in match.group("codes").split(",") if c.strip())
 
 
 def apply_suppressions(
@@ -65,5 +75,13 @@ def _unused(sup: Suppression, enabled: frozenset[str]) -> list[Diagnostic]:
     out = [diagnostic("FC011", sup.span, codes=", ".join(unknown))] if unknown else []
     if not sup.codes:
         return out if sup.used else [*out, diagnostic("FC010", sup.span, codes="any code")]
-    unused = [c for c in sup.codes if c in RULES and c in enabled and c not in sup.used]
+    unused = [
+        c for c in sup.codes if c in RULES and c in enabled and c not in sup.used and not _target_code(c)
+    ]
     return [*out, diagnostic("FC010", sup.span, codes=", ".join(unused))] if unused else out
+
+
+def _target_code(code: str) -> bool:
+    """Target limits (FC5xx) and internal errors (FC9xx) come from `compile`, which lint does not
+    run: lint cannot tell whether a suppression of one is used."""
+    return code.startswith(("FC5", "FC9"))

@@ -81,7 +81,7 @@ class ArgoTarget:
         if any(d.is_error for d in diagnostics):
             return CompileResult((), tuple(diagnostics))
         return CompileResult(
-            (Output(f"{entry.name}.yaml", dump([document], FLOW_WIDTH)),), tuple(diagnostics)
+            (Output(f"{entry.name}.argo.yaml", dump([document], FLOW_WIDTH)),), tuple(diagnostics)
         )
 
 

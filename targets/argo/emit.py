@@ -759,6 +759,9 @@ class Emitter:
             {"name": s.env, "valueFrom": {"secretKeyRef": {"name": s.secret, "key": s.key}}}
             for s in opts.secrets
         ]
+        # Every template says its image and command, though `templateDefaults` could say them
+        # once: Argo's JSON Schema requires `image` and `source` in every ScriptTemplate, the
+        # defaults' one included, so editors and schema checks would reject that workflow.
         script: dict[str, Any] = {"image": self._image(step, flow), "command": ["python3"]}
         if env:
             script["env"] = env

@@ -11,8 +11,11 @@ random id and no version of anything.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from flowc.compiler import ir
 from flowc.compiler.diagnostics import Diagnostic, Span
@@ -47,6 +50,8 @@ class KfpTarget:
         if documents is None or any(d.is_error for d in diagnostics):
             return CompileResult((), tuple(diagnostics))
         spec, platform = documents
+        if options.stamp:
+            platform = with_pod_metadata(spec, platform, {}, dict(options.stamp))
         diagnostics += _module_sizes(lowered, spec)
         invalid = validate.problems(spec, platform)
         if invalid:
@@ -65,7 +70,26 @@ class KfpTarget:
                 )
             )
             return CompileResult((), tuple(diagnostics))
-        return CompileResult((Output(f"{entry.name}.yaml", data),), tuple(diagnostics))
+        return CompileResult((Output(f"{entry.name}.kfp.yaml", data),), tuple(diagnostics))
+
+
+def with_pod_metadata(
+    spec: dict[str, Any],
+    platform: dict[str, Any] | None,
+    labels: Mapping[str, str],
+    annotations: Mapping[str, str],
+) -> dict[str, Any]:
+    """A copy of the platform spec giving every executor's pod these labels and annotations (its
+    `podMetadata`, which the KFP backend applies): how provenance travels in a package."""
+    platform = copy.deepcopy(platform) if platform else {}
+    kubernetes = platform.setdefault("platforms", {}).setdefault("kubernetes", {})
+    executors = kubernetes.setdefault("deploymentSpec", {}).setdefault("executors", {})
+    for name in spec["deploymentSpec"]["executors"]:
+        metadata = executors.setdefault(name, {}).setdefault("podMetadata", {})
+        metadata["labels"] = {**metadata.get("labels", {}), **labels}
+        metadata["annotations"] = {**metadata.get("annotations", {}), **annotations}
+    kubernetes["deploymentSpec"]["executors"] = dict(sorted(executors.items()))
+    return platform
 
 
 def _pipeline_name(flow: ir.Flow) -> list[Diagnostic]:

@@ -14,7 +14,6 @@ imported with this module, which only `flowc submit` loads.
 from __future__ import annotations
 
 import contextlib
-import copy
 import functools
 import io
 import json
@@ -31,7 +30,7 @@ import yaml
 from flowc.compiler import ir
 from flowc.compiler.diagnostics import FlowcError
 from flowc.compiler.frozen import frozen
-from flowc.targets.kfp import kinds
+from flowc.targets.kfp import kinds, with_pod_metadata
 from flowc.targets.lineage import strip_credentials
 from flowc.targets.submission import DEFAULT_TIMEOUT, Connection, SubmitError
 from flowc.targets.yamlout import dump
@@ -136,14 +135,7 @@ def with_lineage(package: bytes, labels: Mapping[str, str], annotations: Mapping
     """The package with the lineage as pod labels and annotations of every executor."""
     documents = [doc for doc in yaml.safe_load_all(package) if doc is not None]
     spec = documents[0]
-    platform = copy.deepcopy(documents[1]) if len(documents) > 1 else {}
-    kubernetes = platform.setdefault("platforms", {}).setdefault("kubernetes", {})
-    executors = kubernetes.setdefault("deploymentSpec", {}).setdefault("executors", {})
-    for name in spec["deploymentSpec"]["executors"]:
-        metadata = executors.setdefault(name, {}).setdefault("podMetadata", {})
-        metadata["labels"] = {**metadata.get("labels", {}), **labels}
-        metadata["annotations"] = {**metadata.get("annotations", {}), **annotations}
-    kubernetes["deploymentSpec"]["executors"] = dict(sorted(executors.items()))
+    platform = with_pod_metadata(spec, documents[1] if len(documents) > 1 else None, labels, annotations)
     return dump([spec, platform])
 
 

@@ -108,7 +108,10 @@ def prepare(program: ir.Program, sources: Mapping[str, str], options: RunOptions
     started = now()
     run_id = new_run_id(flow.name, started)
     run_dir = root / "runs" / run_id
-    run_dir.mkdir(parents=True)
+    try:
+        run_dir.mkdir(parents=True)
+    except OSError as exc:  # a file in the way, no permission: the user's to fix, not a bug
+        raise FlowcError(f"{options.root}: cannot create the run directory: {exc.strerror or exc}") from None
     record = RunRecord(
         run_id=run_id,
         flow=flow.name,

@@ -67,7 +67,7 @@ class MetaflowTarget:
             options.sources,
         )
         emitter = Emitter(context)
-        text = emitter.emit()
+        text = _stamped(emitter.emit(), options.stamp)
         diagnostics += emitter.diagnostics
         if any(d.is_error for d in diagnostics):
             return CompileResult((), tuple(diagnostics))
@@ -125,3 +125,15 @@ def _self_check(text: str) -> str | None:
     except SyntaxError as exc:
         return f"line {exc.lineno}: {exc.msg}"
     return None
+
+
+def _stamped(text: str, stamp: tuple[tuple[str, str], ...]) -> str:
+    """With `--stamp`, the provenance as a module constant after the imports: a Python literal
+    (`repr`), so no branch name can break the file, and readable with `import`."""
+    if not stamp:
+        return text
+    marker = "\nfrom metaflow import "
+    head, sep, rest = text.partition(marker)
+    line_end = rest.index("\n")
+    constant = f"\n\nFLOWC_STAMP = {dict(stamp)!r}"
+    return head + sep + rest[:line_end] + constant + rest[line_end:]

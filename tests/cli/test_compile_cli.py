@@ -10,22 +10,13 @@ import pytest
 import yaml
 from flowc.cli.main import main
 
+from tests.cli import SMALL_FLOW
 from tests.harness import write_project
 
 REPO = Path(__file__).resolve().parents[2]
 TRAINING = str(REPO / "examples" / "training.py")
 
-FLOW = """
-from flowc import step, flow
-
-@step
-def double(x: int) -> int:
-    return 2 * x
-
-@flow
-def small(x: int = 2) -> int:
-    return double(x)
-"""
+FLOW = SMALL_FLOW
 
 UNSUPPORTED = """
 from flowc import step, flow, Dataset
@@ -55,13 +46,13 @@ def test_stdout_without_output_dir(capsysbinary: pytest.CaptureFixture[bytes]) -
 
 def test_writes_one_file_per_flow(tmp_path: Path) -> None:
     assert run("compile", TRAINING, "--target", "argo", "-o", str(tmp_path)) == 0
-    assert [p.name for p in tmp_path.iterdir()] == ["training.yaml"]
+    assert [p.name for p in tmp_path.iterdir()] == ["training.argo.yaml"]
 
 
 def test_check_reports_drift_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run("compile", TRAINING, "--target", "argo", "-o", str(tmp_path)) == 0
     assert run("compile", TRAINING, "--target", "argo", "-o", str(tmp_path), "--check") == 0
-    compiled = tmp_path / "training.yaml"
+    compiled = tmp_path / "training.argo.yaml"
     compiled.write_text(compiled.read_text().replace("0 2 * * *", "0 3 * * *"))
     before = compiled.read_bytes()
     assert run("compile", TRAINING, "--target", "argo", "-o", str(tmp_path), "--check") == 1
@@ -75,7 +66,7 @@ def test_check_when_the_file_is_missing(tmp_path: Path) -> None:
 
 def test_diff_shows_the_change(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run("compile", TRAINING, "--target", "argo", "-o", str(tmp_path))
-    compiled = tmp_path / "training.yaml"
+    compiled = tmp_path / "training.argo.yaml"
     compiled.write_text(compiled.read_text().replace("0 2 * * *", "0 3 * * *"))
     capsys.readouterr()
     assert run("compile", TRAINING, "--target", "argo", "-o", str(tmp_path), "--diff") == 0
@@ -103,13 +94,13 @@ def test_a_failed_compile_keeps_the_previous_file(tmp_path: Path) -> None:
     write_project(tmp_path, {"flow.py": FLOW})
     out = tmp_path / "out"
     assert run("compile", str(tmp_path / "flow.py"), "--target", "argo", "-o", str(out)) == 0
-    before = (out / "small.yaml").read_bytes()
+    before = (out / "small.argo.yaml").read_bytes()
     (tmp_path / "flow.py").write_text(
         textwrap.dedent(FLOW).replace("return double(x)", "return double(x, x)")
     )
     assert run("compile", str(tmp_path / "flow.py"), "--target", "argo", "-o", str(out)) == 1
-    assert (out / "small.yaml").read_bytes() == before
-    assert [p.name for p in out.iterdir()] == ["small.yaml"]  # no temporary file left behind
+    assert (out / "small.argo.yaml").read_bytes() == before
+    assert [p.name for p in out.iterdir()] == ["small.argo.yaml"]  # no temporary file left behind
 
 
 def test_template_kind(capsysbinary: pytest.CaptureFixture[bytes], tmp_path: Path) -> None:

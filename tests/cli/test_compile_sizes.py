@@ -66,11 +66,11 @@ def test_sizes_change_nothing_written(capsysbinary: pytest.CaptureFixture[bytes]
         capsysbinary, example, "--target", "argo", "-o", str(tmp_path / "sized"), "--sizes"
     )
     assert (code, out) == (0, b"")
-    assert (tmp_path / "plain" / "word-count.yaml").read_bytes() == (
-        tmp_path / "sized" / "word-count.yaml"
+    assert (tmp_path / "plain" / "word-count.argo.yaml").read_bytes() == (
+        tmp_path / "sized" / "word-count.argo.yaml"
     ).read_bytes()
     total, parts = _report(err)
-    assert total == (tmp_path / "sized" / "word-count.yaml").stat().st_size == sum(parts.values())
+    assert total == (tmp_path / "sized" / "word-count.argo.yaml").stat().st_size == sum(parts.values())
 
 
 def test_kfp_parts_are_its_top_level_keys(capsysbinary: pytest.CaptureFixture[bytes]) -> None:

@@ -232,6 +232,14 @@ def test_a_flow_that_cannot_be_selected_is_a_diagnostic(others: Path, tmp_path: 
     assert no_runs(tmp_path / "runs")
 
 
+def test_exit_2_when_the_run_directory_cannot_be_made(others: Path, tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("mine\n")
+    result = flowc_run(f"{others}:succeeds", run_dir=tmp_path / "a-file", params={"n": "1"})
+    assert result.code == 2, result.describe()
+    assert "internal error" not in result.stderr
+    assert (tmp_path / "a-file").read_text() == "mine\n"
+
+
 def test_exit_2_for_a_bad_output_format(others: Path, tmp_path: Path) -> None:
     result = run(f"{others}:succeeds", tmp_path, output_format="yaml")
     assert result.code == 2, result.describe()

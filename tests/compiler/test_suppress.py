@@ -50,6 +50,17 @@ def test_suppressed_on_the_line(tmp_path: Path, comment: str) -> None:
     assert lint_tail(tmp_path, f"    train(d)  {comment}\n") == []
 
 
+@pytest.mark.parametrize("comment", ["# flowc: ignore[FC201", "# flowc: ignore [FC201]"])
+def test_an_unclosed_or_detached_bracket_suppresses_nothing(tmp_path: Path, comment: str) -> None:
+    found = lint_tail(tmp_path, f"    train(d)  {comment}\n")
+    assert [code for code, *_ in found] == ["FC201", "FC011"]
+
+
+def test_target_codes_are_never_unused_in_lint(tmp_path: Path) -> None:
+    """Lint does not run the targets, so it cannot know a target code's suppression is unused."""
+    assert lint_tail(tmp_path, "    train(d)  # flowc: ignore[FC201, FC507]\n") == []
+
+
 def test_several_codes(tmp_path: Path) -> None:
     assert lint_tail(tmp_path, "    train(d)  # flowc: ignore[FC202, FC201]\n") == [("FC010", 9, 15)]
 

@@ -75,7 +75,7 @@ def test_one_output_named_after_the_pipeline() -> None:
         doc = load_documents(output.data)[0]
         name = doc["pipelineInfo"]["name"]
         assert PIPELINE_NAME.match(name), name
-        assert output.name == f"{name}.yaml"
+        assert output.name == f"{name}.kfp.yaml"
 
 
 def test_a_platform_spec_document_exactly_when_the_flow_needs_one(compiled: dict[str, bytes]) -> None:
