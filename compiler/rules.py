@@ -843,15 +843,36 @@ of being called.
             "{detail}",
             """
 ## What it does
-Reports a loop variable that reuses the name of a flow parameter, a task result or an
-enclosing loop's variable.
+Reports a name bound again where the compiled graph and plain Python would disagree on what it
+means:
+
+- a loop variable that reuses the name of a flow parameter, a task result or an enclosing
+  loop's variable;
+- a name bound before an `if` branch or a `for` loop and assigned again inside it;
+- a task result named like a step or flow (`train = train(data)`).
+
+Rebinding a name in the same block is fine: `a = inc(x)` then `a = inc(a)` is sequential.
 
 ## Why is this bad?
-Inside the loop the name means the item, outside it the other value: a wiring mistake waiting
-to happen, and flowc cannot tell which one you meant.
+A flow is a static graph, and each name has one producer. A name assigned inside a branch or
+loop body stands for that block's task only inside the block: after a branch, which may not
+run, and after a loop, which runs once per item (and in the loop's next iteration), the graph
+still uses the earlier value, where plain Python would use the new one. Rather than compile a
+flow that behaves differently on the cluster than in-process, flowc asks for a name of its own.
+A loop variable reusing a name is the same mistake, and a result named like a step hides the
+step: run in-process, the call itself fails.
+
+## Example
+```python
+r = mark("before")
+if x > 0:
+    r = mark("inside")     # FC311
+report(r)
+```
 
 ## How to fix
-Give the loop variable a name of its own.
+Give the new value a name of its own. To use it after the block, use it inside the block,
+collect loop results with a comprehension, or move the block into a sub-flow.
 """,
         ),
         # FC4xx: code shipping

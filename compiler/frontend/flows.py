@@ -58,6 +58,7 @@ class Scope:
     kind: Literal["flow", "branch", "loop"]
     line: int
     names: dict[str, Binding] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # where each name was last bound, for notes
 
 
 class Recursion(Exception):
@@ -177,7 +178,14 @@ class FlowBuilder:
             ctx, module, fn.returns, f"the return value of flow `{fn.name}`", fn, allow_tuple=True
         )
         options, on_exit, name, description = self._options()
-        self.scopes.append(Scope("flow", fn.lineno, {p.name: self._param_binding(p) for p in params}))
+        self.scopes.append(
+            Scope(
+                "flow",
+                fn.lineno,
+                {p.name: self._param_binding(p) for p in params},
+                {p.name: p.span.line for p in params},
+            )
+        )
         stmts = fn.body[1:] if ast.get_docstring(fn) is not None else fn.body
         results, result_types = self._body_with_return(stmts)
         outputs = self._outputs(returns, results, result_types, fn.returns is not None)
@@ -358,12 +366,12 @@ class FlowBuilder:
         """Names bound by a rejected statement stand for a reported mistake: no follow-on errors."""
         for node in ast.walk(stmt):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                self._bind(node.id, ERROR)
+                self._bind(node.id, ERROR, node)
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                self._bind(node.name, ERROR)
+                self._bind(node.name, ERROR, node)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 for alias in node.names:
-                    self._bind(alias.asname or alias.name.partition(".")[0], ERROR)
+                    self._bind(alias.asname or alias.name.partition(".")[0], ERROR, node)
 
     def _expression_statement(self, stmt: ast.Expr) -> None:
         if isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str | type(...)):
@@ -405,7 +413,7 @@ class FlowBuilder:
         self.pending_binding = target.id if isinstance(value, ast.Call) else None
         binding = self._expr(value)
         if binding is None or binding.error:
-            self._bind(target.id, ERROR)
+            self._bind(target.id, ERROR, target)
             return
         if annotation is not None:
             declared = read_type(self.ctx, self.module, annotation, f"`{target.id}`", target)
@@ -413,16 +421,39 @@ class FlowBuilder:
                 self.ctx.report(
                     "FC201", self.module, value, what=f"`{target.id}`", expected=declared, got=binding.type
                 )
-        self._bind(target.id, binding)
+        self._bind(target.id, binding, target)
 
     def _check_rebinding(self, target: ast.Name) -> None:
         """`train = train(d)`: in Python the local name hides the step, and the call fails."""
         if self._visible(target.id):
+            self._check_block_rebinding(target)
             return
         ref = self.ctx.resolver.lookup(self.module, target.id)
         if isinstance(ref, Ref) and ref.kind in ("step", "flow"):
             detail = f"`{target.id}` is the name of a {ref.kind}; name the result differently"
             self.ctx.report("FC311", self.module, target, detail=detail)
+
+    def _check_block_rebinding(self, target: ast.Name) -> None:
+        """`r = s()` in a branch or loop body, `r` bound before the block: the graph has one
+        producer per name, so after the block (and in the loop's next iteration) `r` would keep
+        the earlier value where Python sees the new one. Rebinding in the same block is sequential."""
+        inner = self.scopes[-1]
+        if inner.kind == "flow" or target.id in inner.names:
+            return
+        outer = next(s for s in reversed(self.scopes) if target.id in s.names)
+        if outer.names[target.id].error:
+            return  # stands for a reported mistake
+        where, after = (
+            ("an `if` branch", "after the branch")
+            if inner.kind == "branch"
+            else ("a `for` loop", "in the next iteration and after the loop")
+        )
+        detail = (
+            f"`{target.id}`, bound before {where}, is rebound inside it; {after} the flow would "
+            "still use the earlier value, unlike Python: give the new value a name of its own"
+        )
+        note = f"the earlier value of `{target.id}` is bound at line {outer.lines[target.id]}"
+        self.ctx.report("FC311", self.module, target, note, detail=detail)
 
     def _unpack(self, target: ast.Tuple | ast.List, value: ast.expr) -> None:
         names = [e for e in target.elts if isinstance(e, ast.Name)]
@@ -435,9 +466,11 @@ class FlowBuilder:
                 hint="unpack into plain names",
             )
             return
+        for name in names:
+            self._check_rebinding(name)
+        binding = self._expr(value)  # before binding: `a, b = s(a)` passes the earlier `a`
         for name in names:  # until proven otherwise, the names stand for a reported mistake
-            self._bind(name.id, ERROR)
-        binding = self._expr(value)
+            self._bind(name.id, ERROR, name)
         if binding is None or binding.error or isinstance(binding.type, t.AnyT):
             return  # reported already, or unknown (`Any`): nothing to check
         if not binding.multi or not isinstance(binding.value, ir.TaskOutput):
@@ -459,10 +492,14 @@ class FlowBuilder:
             return
         for name, (fname, ftype) in zip(names, fields, strict=True):
             out = ir.TaskOutput(binding.value.task, fname, self.module.span(name))
-            self._bind(name.id, Binding(out, ftype, f"output `{fname}` of {binding.origin}", binding.tasks))
+            self._bind(
+                name.id, Binding(out, ftype, f"output `{fname}` of {binding.origin}", binding.tasks), name
+            )
 
-    def _bind(self, name: str, binding: Binding) -> None:
-        self.scopes[-1].names[name] = binding
+    def _bind(self, name: str, binding: Binding, node: ast.stmt | ast.expr) -> None:
+        scope = self.scopes[-1]
+        scope.names[name] = binding
+        scope.lines[name] = node.lineno
         self.dead.pop(name, None)
 
     # --- blocks -------------------------------------------------------------------------
@@ -474,7 +511,8 @@ class FlowBuilder:
         stmts: list[ast.stmt],
         bindings: dict[str, Binding] | None = None,
     ) -> tuple[ir.Node, ...]:
-        self.scopes.append(Scope(kind, line, dict(bindings or {})))
+        bindings = bindings or {}
+        self.scopes.append(Scope(kind, line, dict(bindings), dict.fromkeys(bindings, line)))
         self.nodes.append([])
         try:
             self._block(stmts)
@@ -560,7 +598,7 @@ class FlowBuilder:
         if not maxes:
             return call.args[0], None
         try:
-            limit = self.ctx.folder.fold(self.module, maxes[0])
+            limit = self._fold(maxes[0])
         except NotConstant:
             limit = None
         if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
@@ -771,9 +809,20 @@ class FlowBuilder:
             return self._comprehension(node)
         return self._constant(node)
 
+    def _fold(self, node: ast.expr) -> t.JsonValue:
+        """A literal or module constant. A name the flow binds (a parameter, a result, a loop
+        variable, even out of scope) is not the module constant it may shadow: Python reads the local."""
+        self._check_no_local(node)
+        return self.ctx.folder.fold(self.module, node)
+
+    def _check_no_local(self, node: ast.AST) -> None:
+        for name in ast.walk(node):
+            if isinstance(name, ast.Name) and (self._visible(name.id) or name.id in self.dead):
+                raise NotConstant(name)
+
     def _constant(self, node: ast.expr) -> Binding | None:
         try:
-            value = self.ctx.folder.fold(self.module, node)
+            value = self._fold(node)
         except NotConstant as exc:
             bad = exc.node
             if (
@@ -944,6 +993,7 @@ class FlowBuilder:
 
     def _fstring_value(self, part: ast.FormattedValue) -> str | ir.Value | None:
         try:
+            self._check_no_local(part)
             return self.ctx.folder.fold_formatted(self.module, part)
         except NotConstant:
             pass
@@ -1254,7 +1304,7 @@ class FlowBuilder:
             item_type,
             f"loop variable `{var}`",
         )
-        self.scopes.append(Scope("loop", node.lineno, {var: item}))
+        self.scopes.append(Scope("loop", node.lineno, {var: item}, {var: node.generators[0].target.lineno}))
         self.nodes.append([])
         try:
             elt = self._expr(node.elt)

@@ -1123,3 +1123,166 @@ def test_a_flow_parameter_may_be_an_artifact(tmp_path: Path) -> None:
     result = load_source(tmp_path, source)
     assert codes(result.diagnostics) == []
     assert pipeline_of(result).params[0].type == t.ArtifactT("Dataset")
+
+
+# --- rebinding names ------------------------------------------------------------------------
+# A flow is a static graph: a name has one producer per block. Rebinding it in the block that
+# bound it is sequential, as in Python; rebinding a name of an enclosing block inside a branch or
+# loop body would leave the enclosing block (and the loop's next iteration) with the earlier
+# value where Python sees the new one, so it is FC311 at the rebinding.
+
+REBOUND_IN_A_BLOCK = [
+    ("x = count(1)\nif n > 1:\n    x = count(2)\ncount(x)", [("FC311", 3, 5)]),
+    ("x = count(1)\nfor i in items:\n    x = count(2)\ncount(x)", [("FC311", 3, 5)]),
+    ("x = count(1)\nfor i in items:\n    count(x)\n    x = count(2)", [("FC311", 4, 5)]),  # next item
+    ("x = count(1)\nif n > 1:\n    x = count(2)", [("FC311", 3, 5)]),  # not even used after
+    ("for i in items:\n    n = count(n)", [("FC311", 2, 5)]),  # a flow parameter
+    ("x = count(1)\nif n > 1:\n    x = count(2)\n    x = count(x)\ncount(x)", [("FC311", 3, 5)]),
+    (
+        "x = count(1)\nif n > 1:\n    x = count(2)\nelif n > 0:\n    x = count(3)\nelse:\n    x = count(4)",
+        [("FC311", 3, 5), ("FC311", 5, 5), ("FC311", 7, 5)],
+    ),
+    (
+        "for i in items:\n    x = shout(i)\n    if n > 1:\n        x = shout(name)\n    shout(x)",
+        [("FC311", 4, 9)],
+    ),
+    ("x = count(1)\nif n > 1:\n    for i in items:\n        x = count(2)", [("FC311", 4, 9)]),
+    ("for i in items:\n    if n > 1:\n        i = shout(name)\n    shout(i)", [("FC311", 3, 9)]),  # loop var
+    ("a = load()\nif n > 1:\n    a, s = train(a)\n    evaluate(a)", [("FC311", 3, 5)]),
+    ("x = count(1)\nif n > 1:\n    x: int = count(2)", [("FC311", 3, 5)]),
+    ("xs = [count(i) for i in [1]]\nif n > 1:\n    xs = [count(i) for i in [2]]", [("FC311", 3, 5)]),
+    ("x = count(1)\nif n > 1:\n    with after(x):\n        x = count(2)", [("FC311", 4, 9)]),
+    ("d = done()\nfor i in items:\n    d = done()\nwith after(d):\n    done()", [("FC311", 3, 5)]),
+    ("x = count(1)\nif n > 1:\n    x = missing()", [("FC303", 3, 9), ("FC311", 3, 5)]),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), REBOUND_IN_A_BLOCK, ids=[b for b, _ in REBOUND_IN_A_BLOCK])
+def test_rebinding_an_enclosing_name_in_a_block(
+    tmp_path: Path, body: str, expected: list[tuple[str, int, int]]
+) -> None:
+    assert sorted(body_positions(tmp_path, body)) == sorted(expected)
+
+
+def test_the_rebinding_notes_the_earlier_binding(tmp_path: Path) -> None:
+    found = lint_source(tmp_path, flow_source("x = count(1)\nshout(name)\nif n > 1:\n    x = count(2)"))
+    (rebinding,) = found
+    assert positions(found) == [("FC311", BODY_LINE + 3, 9)]
+    (note,) = rebinding.notes
+    assert str(BODY_LINE) in note
+
+
+def test_a_name_standing_for_a_reported_mistake_is_not_reported_again(tmp_path: Path) -> None:
+    assert body_positions(tmp_path, "x = missing()\nif n > 1:\n    x = count(1)") == [("FC303", 1, 5)]
+
+
+def test_unpacking_into_the_name_of_a_step(tmp_path: Path) -> None:
+    assert body_positions(tmp_path, "load, s = train(load())") == [("FC311", 1, 1)]
+
+
+def test_rebinding_in_the_same_block_is_sequential(tmp_path: Path) -> None:
+    body = body_of(tmp_path, "a = count(n)\na = count(a)\ncount(a)")
+    first, second, third = tasks(body)
+    assert output(second.arg("x")) == (first.id, None)
+    assert output(third.arg("x")) == (second.id, None)
+
+
+def test_unpacking_passes_the_earlier_value_of_a_rebound_name(tmp_path: Path) -> None:
+    first, second, third = tasks(body_of(tmp_path, "a = load()\na, s = train(a)\nevaluate(a)"))
+    assert output(second.arg("data")) == (first.id, None)
+    assert output(third.arg("model")) == (second.id, "model")
+
+
+@pytest.mark.parametrize("kind", ["if n > 1:", "for i in items:"])
+def test_rebinding_a_block_local_name_in_its_block_is_sequential(tmp_path: Path, kind: str) -> None:
+    body = body_of(tmp_path, f"{kind}\n    b = count(1)\n    b = count(b)\n    count(b)")
+    first, second, third = tasks(body)
+    assert output(second.arg("x")) == (first.id, None)
+    assert output(third.arg("x")) == (second.id, None)
+
+
+def test_rebinding_a_loop_variable_in_its_own_body_is_sequential(tmp_path: Path) -> None:
+    loop = only(body_of(tmp_path, "for i in items:\n    i = shout(i)\n    shout(i)"), ir.Loop)
+    first, second = tasks(loop.body)
+    assert isinstance(first.arg("text"), ir.LoopItem)
+    assert output(second.arg("text")) == (first.id, None)
+
+
+def test_rebinding_a_collected_result_at_the_top_level(tmp_path: Path) -> None:
+    body = body_of(tmp_path, "xs = [count(i) for i in [1, 2]]\nxs = [count(x) for x in xs]\ncount(1)")
+    first, second, _ = body
+    assert isinstance(first, ir.Loop)
+    assert isinstance(second, ir.Loop)
+    assert isinstance(second.source, ir.Collected)
+    assert second.source.loop == first.id
+
+
+def test_block_local_names_of_separate_blocks_are_separate(tmp_path: Path) -> None:
+    body = body_of(
+        tmp_path,
+        """
+        if n > 1:
+            x = count(1)
+            count(x)
+        for i in items:
+            x = count(2)
+            count(x)
+        x = count(3)
+        count(x)
+        """,
+    )
+    assert [output(task.arg("x"))[0] for task in tasks(body) if isinstance(task.arg("x"), ir.TaskOutput)] == [
+        "count",
+        "count_3",
+        "count_5",
+    ]
+
+
+# A name the flow binds is a local in Python, even where a module constant has the same name:
+# f-strings and literals over it are not folded to the constant.
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "PREFIX = shout(name)\nshout(f'{PREFIX}-x')",
+        "for PREFIX in items:\n    shout(f'{PREFIX}-x')",
+        "xs = [shout(f'{PREFIX}-x') for PREFIX in items]",
+    ],
+)
+def test_a_local_name_is_not_the_module_constant_it_shadows(tmp_path: Path, body: str) -> None:
+    used = tasks(body_of(tmp_path, body))[-1].arg("text")
+    assert isinstance(used, ir.FString)
+    assert isinstance(used.parts[0], (ir.TaskOutput, ir.LoopItem))
+
+
+def test_a_flow_parameter_is_not_the_module_constant_it_shadows(tmp_path: Path) -> None:
+    source = HEADER.replace("(n: int = 2,", "(PREFIX: str, n: int = 2,") + "    shout(f'{PREFIX}-x')\n"
+    result = load_source(tmp_path, source)
+    assert codes(result.diagnostics) == []
+    (task,) = tasks(pipeline_of(result).body)
+    used = task.arg("text")
+    assert isinstance(used, ir.FString)
+    param = used.parts[0]
+    assert isinstance(param, ir.ParamRef)
+    assert param.name == "PREFIX"
+
+
+SHADOWED_CONSTANT = [
+    ("if n > 1:\n    PREFIX = shout(name)\nshout(f'{PREFIX}')", [("FC304", 3, 10)]),
+    ("PREFIX = shout(name)\ntotal([PREFIX, 1.0])", [("FC302", 2, 7)]),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), SHADOWED_CONSTANT, ids=[b for b, _ in SHADOWED_CONSTANT])
+def test_a_shadowed_module_constant_is_not_folded(
+    tmp_path: Path, body: str, expected: list[tuple[str, int, int]]
+) -> None:
+    assert body_positions(tmp_path, body) == expected
+
+
+def test_a_result_shadowing_a_constant_is_not_a_parallel_limit(tmp_path: Path) -> None:
+    header = HEADER.replace('PREFIX = "run"\n', 'PREFIX = "run"\nLIMIT = 4\n')
+    source = header + "    LIMIT = count(1)\n    for i in parallel(items, max=LIMIT):\n        shout(i)\n"
+    line = header.count("\n") + 2
+    assert positions(lint_source(tmp_path, source)) == [("FC309", line, 34)]
