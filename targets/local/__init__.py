@@ -3,7 +3,8 @@
 Every task is a process running the same shipped step script an engine's pod runs, with the
 runtime contract's environment and files; the IR is executed directly (`engine`): fan-out over
 the actual values, fan-in as lists, conditions with Python semantics, sub-flows, `after`,
-retries with backoff, timeouts, `continue_on_failure`, caching by content, the exit handler.
+retries with backoff, timeouts (the flow's is also a deadline for the whole run),
+`continue_on_failure`, caching by content, the exit handler.
 A run lives in `<root>/runs/<run-id>/`: a `run.json` record (`record`) and one directory per
 task (`tasks/<task path>/`: `script.py`, `inputs/`, `outputs/`, `stdout`, `stderr`, and
 `attempts/<n>/` for earlier attempts). The content-addressed cache is `<root>/cache/<key>/`.
@@ -129,6 +130,7 @@ def prepare(program: ir.Program, sources: Mapping[str, str], options: RunOptions
         max_parallel=options.max_parallel or os.cpu_count() or 1,
         use_cache=options.use_cache,
         resumed=resumed,
+        deadline=flow.options.timeout_seconds,  # the whole run's, as Argo's activeDeadlineSeconds
     )
     return LocalRun(Engine(program, ship_all(program, sources), settings, record), run_dir)
 

@@ -10,8 +10,12 @@ Concurrency is bounded by semaphores: the run's (`--max-parallel`), each flow in
 Failure semantics follow Argo's DAG defaults: once a task fails (and doesn't
 `continue_on_failure`), no new task starts (they are recorded `Skipped`), the running ones
 finish, and the exit handler runs with `Failed`. A task whose input can't be computed
-(its producer failed or was skipped) is skipped; an `after` dependency in a branch that wasn't
-taken counts as done, as Argo's `depends` does.
+(its producer failed or was skipped) is skipped. An `after` dependency is done when it
+succeeded, failed with `continue_on_failure` (only tasks needing its outputs are skipped), or
+was in a branch that wasn't taken, as Argo's `depends` has it; `after` a fan-out or a sub-flow
+waits for every task of it. The entry flow's `timeout` is a deadline for the whole run, as
+Argo's `activeDeadlineSeconds`: at the deadline running tasks are killed and not retried, no
+new task starts and the run fails; the exit handler still runs.
 """
 
 from __future__ import annotations
@@ -63,6 +67,8 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "is not": operator.is_not,
 }
 _FLUSH_DELAY = 0.05  # seconds: run.json is rewritten at most this often while tasks finish
+# seconds: asyncio may wake a timer this much early, and less time left is no time to run a task
+_DEADLINE_SLACK = 0.01
 
 
 class Unavailable(Exception):
@@ -74,6 +80,7 @@ class Result:
     status: str
     outputs: Mapping[str, Any]
     by_branch: bool = False  # skipped because its branch wasn't taken
+    tolerated: bool = False  # failed with `continue_on_failure`: tasks only `after` it still run
 
 
 _BRANCH_NOT_TAKEN = Result(SKIPPED, {}, by_branch=True)
@@ -93,6 +100,7 @@ class Scope:
     items: dict[str, Any] = field(default_factory=dict)
     tasks: dict[str, asyncio.Future[Result]] = field(default_factory=dict)
     loops: dict[str, asyncio.Future[LoopResult]] = field(default_factory=dict)
+    fanned: dict[str, str] = field(default_factory=dict)  # task id → the loop of this scope around it
 
     def declare(self, body: tuple[ir.Node, ...]) -> Scope:
         loop = asyncio.get_running_loop()
@@ -101,6 +109,7 @@ class Scope:
                 self.tasks[node.id] = loop.create_future()
             elif isinstance(node, ir.Loop):
                 self.loops[node.id] = loop.create_future()
+                self.fanned.update((n.id, node.id) for n, _ in ir.walk(node.body) if isinstance(n, ir.Task))
         return self
 
     def path(self, task_id: str) -> str:
@@ -119,6 +128,18 @@ class Scope:
         while scope is not None:
             if task_id in scope.tasks:
                 return scope.tasks[task_id]
+            scope = scope.parent
+        raise KeyError(f"no task {task_id!r} in scope")
+
+    def owner(self, task_id: str) -> tuple[Scope, str | None]:
+        """The scope, from here outwards, that runs task `task_id`, and the loop of that scope
+        it runs in (None: the scope runs it itself), e.g. for `after` a fan-out."""
+        scope: Scope | None = self
+        while scope is not None:
+            if task_id in scope.tasks:
+                return scope, None
+            if task_id in scope.fanned:
+                return scope, scope.fanned[task_id]
             scope = scope.parent
         raise KeyError(f"no task {task_id!r} in scope")
 
@@ -158,6 +179,7 @@ class Settings:
     max_parallel: int
     use_cache: bool
     resumed: Mapping[str, Path]  # cache key → outputs of an earlier run
+    deadline: float | None = None  # seconds the whole run may take: the entry flow's `timeout`
 
 
 class Engine:
@@ -177,6 +199,8 @@ class Engine:
         self.observer = observer
         self.hashes = store.Hashes()
         self.failed = False  # a task failed: start no new task
+        self._deadline_at: float | None = None  # the event loop's time of the deadline, in `run`
+        self._timed_out = False
         self.errors: list[str] = []
         self._flush_scheduled = False
         self._slots = asyncio.Semaphore(1)  # replaced in `run`, inside the event loop
@@ -185,6 +209,8 @@ class Engine:
 
     async def run(self) -> None:
         self._slots = asyncio.Semaphore(self.settings.max_parallel)
+        if self.settings.deadline is not None:
+            self._deadline_at = asyncio.get_running_loop().time() + self.settings.deadline
         _cancel_on_sigterm()
         self.flush()
         try:
@@ -369,9 +395,24 @@ class Engine:
 
     async def _after(self, scope: Scope, task: ir.Task) -> None:
         for other in task.after:
-            result = await scope.task(other)
-            if result.status != SUCCEEDED and not result.by_branch:
+            if not await self._done(scope, other):
                 raise Unavailable(other)
+
+    async def _done(self, scope: Scope, task_id: str) -> bool:
+        """Whether `after(task_id)` lets a task of `scope` start: the task succeeded, failed with
+        `continue_on_failure`, or its branch wasn't taken; a task of a loop, once every
+        iteration's is done (a sub-flow task is done when its whole body is)."""
+        owner, loop_id = scope.owner(task_id)
+        if loop_id is None:
+            result = await owner.tasks[task_id]
+            return result.status == SUCCEEDED or result.by_branch or result.tolerated
+        iterations = await owner.loops[loop_id]
+        if iterations is None:  # its source is unavailable (a branch's loop isn't named outside it)
+            return False
+        for child in iterations:
+            if not await self._done(child, task_id):
+                return False
+        return True
 
     async def _subflow(self, scope: Scope, task: ir.Task, args: Mapping[str, Any]) -> Result:
         flow = self.program.flow(task.callee)
@@ -461,19 +502,41 @@ class Engine:
         for number in range(1, (policy.limit if policy else 0) + 2):
             if number > 1:
                 await asyncio.to_thread(_keep_attempt, directory, number - 1)
-                await asyncio.sleep(backoff(policy, number - 1))
+                await asyncio.sleep(self._capped(backoff(policy, number - 1), fail_fast) or 0.0)
             async with _acquired(limits):
-                if fail_fast and self.failed and number == 1:
+                if fail_fast and number == 1 and (self.failed or self._past_deadline()):
                     return self._not_started(task)
-                outcome, outputs = await self._attempt(step, directory, env, timeout, task)
+                if fail_fast and self._past_deadline():
+                    break  # no time left for a retry
+                budget = self._capped(timeout, fail_fast)
+                outcome, outputs = await self._attempt(step, directory, env, budget, task)
             if outputs is not None:
                 return await self._succeeded(step, directory, task, outputs)
-            if policy is None or not retryable(policy, outcome):
+            if (fail_fast and self._past_deadline()) or policy is None or not retryable(policy, outcome):
                 break
         return self._failed(step, task, task.attempts[-1].reason if task.attempts else None)
 
+    def _capped(self, seconds: float | None, fail_fast: bool) -> float | None:
+        """`seconds` (None: no limit) cut at the run's deadline; the exit handler isn't bound
+        by it (it runs after a deadline, as on Argo)."""
+        if self._deadline_at is None or not fail_fast:
+            return seconds
+        left = max(self._deadline_at - asyncio.get_running_loop().time(), 0.0)
+        return left if seconds is None else min(seconds, left)
+
+    def _past_deadline(self) -> bool:
+        """Whether the run's deadline has passed; the first time, the run fails."""
+        if self._deadline_at is None:
+            return False
+        if asyncio.get_running_loop().time() + _DEADLINE_SLACK < self._deadline_at:
+            return False
+        if not self._timed_out:
+            self._timed_out = True
+            self._error(f"the flow's timeout ({self.settings.deadline:g}s) passed before the run finished")
+        return True
+
     async def _attempt(
-        self, step: ir.Step, directory: Path, env: dict[str, str], timeout: int | None, task: TaskRecord
+        self, step: ir.Step, directory: Path, env: dict[str, str], timeout: float | None, task: TaskRecord
     ) -> tuple[Outcome, dict[str, Any] | None]:
         (directory / "work").mkdir(exist_ok=True)
         (directory / "outputs").mkdir(exist_ok=True)
@@ -505,10 +568,11 @@ class Engine:
 
     def _failed(self, step: ir.Step, task: TaskRecord, reason: str | None) -> Result:
         task.status, task.reason = FAILED, reason
-        if not step.options.continue_on_failure:
+        tolerated = step.options.continue_on_failure
+        if not tolerated:
             self.failed = True
         self._changed(task)
-        return Result(FAILED, {})
+        return Result(FAILED, {}, tolerated=tolerated)
 
     def _not_started(self, task: TaskRecord) -> Result:
         task.status, task.reason = SKIPPED, "not started: the flow failed"

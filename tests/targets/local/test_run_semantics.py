@@ -8,6 +8,7 @@ Steps keep their side effects (call counters, marker files) in a state directory
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flowc.compiler.frontend.loader import load_flow
+from flowc.targets import local
 
 from tests.targets.local import (
     BUMP,
@@ -219,6 +222,128 @@ def test_flow_timeout_default_kills_the_step_and_its_children(tmp_path: Path, st
     assert gone(int((state / "grandchild").read_text())), "a process started by the step is still running"
 
 
+DEADLINE = """
+@step(retries=Retry(limit=3))
+def hang(state: str, name: str, tenths: int = 300) -> None:
+    bump(state, name)
+    time.sleep(tenths / 10)
+
+
+@step(continue_on_failure=True)
+def hang_softly(state: str) -> None:
+    bump(state, "hang_softly")
+    time.sleep(30)
+
+
+@step(retries=Retry(limit=2, backoff="30s"))
+def fails_fast(state: str) -> None:
+    bump(state, "fails_fast")
+    raise RuntimeError("down")
+
+
+@step
+def report(status: RunStatus) -> None:
+    time.sleep(0.3)  # past the deadline: the exit handler is not bound by it
+    print(f"status={status}")
+
+
+@flow(timeout="1s")
+def in_sequence(state: str, tenths: int = 6) -> None:
+    a = hang(state, "first", tenths)
+    with after(a):
+        b = hang(state, "second", tenths)
+    with after(b):
+        hang(state, "third", tenths)
+
+
+@flow(on_exit=report)
+def overdue(state: str) -> None:
+    hang(state, "a")
+    hang_softly(state)
+    hang(state, "c")
+
+
+@flow
+def retried_overdue(state: str) -> None:
+    fails_fast(state)
+"""
+
+
+def run_with_deadline(
+    path: Path, flow: str, tmp_path: Path, deadline: float, max_parallel: int | None = None, **params: str
+) -> Run:
+    """`flow` run through the runner's API with a whole-run deadline of `deadline` seconds, the
+    one `@flow(timeout=...)` sets: a timeout in the source is whole seconds, too long here."""
+    loaded = load_flow(path, flow)
+    assert loaded.program is not None, loaded.diagnostics
+    program = loaded.program
+    entry = program.flow(program.entry or program.flows[0].key)
+    options = local.RunOptions(
+        parameters=local.resolve_parameters(entry, [f"{k}={v}" for k, v in params.items()]),
+        path=str(path),
+        root=tmp_path / "runs",
+        max_parallel=max_parallel,
+    )
+    run = local.prepare(program, loaded.sources, options)
+    run.engine.settings = dataclasses.replace(run.engine.settings, deadline=deadline)
+    record = run.execute().to_json()
+    return Run(0 if record["status"] == "Succeeded" else 1, "", "", tmp_path / "runs", record)
+
+
+@pytest.mark.parametrize(("tenths", "status"), [(0, "Succeeded"), (6, "Failed")])
+def test_flow_timeout_is_a_deadline_for_the_whole_run(
+    tmp_path: Path, state: Path, tenths: int, status: str
+) -> None:
+    """Each step is within the flow's `timeout` of 1 s; three in a row are not (as on Argo,
+    whose `activeDeadlineSeconds` bounds the whole workflow)."""
+    begin = time.monotonic()
+    run = run_flow(project(tmp_path, DEADLINE), "in_sequence", tmp_path, state=state, tenths=str(tenths))
+    assert time.monotonic() - begin < 5
+    assert run.status == status, run.describe()
+    tasks = {t["inputs"].get("name", "not started"): t for t in run.tasks("hang")}
+    assert tasks["first"]["status"] == "Succeeded"
+    if status == "Succeeded":
+        return
+    assert run.code == 1
+    assert run.rec["errors"]
+    second = tasks["second"]
+    assert second["status"] == "Failed"
+    assert len(second["attempts"]) == 1  # killed at the deadline: not retried
+    assert second["attempts"][0]["reason"]
+    assert (finished(second) - started(tasks["first"])).total_seconds() < 1.5
+    assert set(tasks) <= {"first", "second", "not started"}
+    assert tasks.get("not started", {"status": "Skipped"})["status"] == "Skipped"
+    assert count(state, "third") == 0
+
+
+def test_deadline_kills_running_tasks_starts_none_and_runs_the_exit_handler(
+    tmp_path: Path, state: Path
+) -> None:
+    begin = time.monotonic()
+    run = run_with_deadline(
+        project(tmp_path, DEADLINE), "overdue", tmp_path, 0.8, max_parallel=2, state=state
+    )
+    assert time.monotonic() - begin < 5
+    assert run.status == "Failed", run.describe()
+    check_record_shape(run.rec)
+    tasks = run.tasks("hang") + run.tasks("hang_softly")
+    assert sorted(len(t["attempts"]) for t in tasks) == [0, 1, 1]  # one never got a slot
+    assert sorted(t["status"] for t in tasks) == ["Failed", "Failed", "Skipped"]
+    assert count(state, "a") + count(state, "c") + count(state, "hang_softly") == 2
+    handler = run.task("report")
+    assert handler["status"] == "Succeeded"
+    assert "status=Failed" in (run.task_dir(handler) / "stdout").read_text()
+
+
+def test_no_retry_after_the_deadline(tmp_path: Path, state: Path) -> None:
+    begin = time.monotonic()
+    run = run_with_deadline(project(tmp_path, DEADLINE), "retried_overdue", tmp_path, 0.5, state=state)
+    assert time.monotonic() - begin < 5  # the 30 s backoff ends at the deadline
+    assert run.status == "Failed", run.describe()
+    assert len(run.task("fails_fast")["attempts"]) == 1
+    assert count(state, "fails_fast") == 1
+
+
 # --- failures -----------------------------------------------------------------------------------
 
 FAILURES = """
@@ -302,6 +427,93 @@ def test_continue_on_failure_lets_the_flow_succeed(tmp_path: Path, state: Path) 
     assert run.task("best_effort")["status"] == "Failed"
     assert [t["status"] for t in run.tasks("after_boom")] in ([], ["Skipped"])
     assert count(state, "after_boom") == 0
+
+
+TOLERATED = """
+@step(continue_on_failure=True)
+def soft(state: str, i: int) -> int:
+    bump(state, f"soft{i}")
+    if i == 2:
+        raise RuntimeError("down")
+    return i
+
+
+@step
+def hard(state: str, i: int) -> int:
+    bump(state, f"hard{i}")
+    if i == 2:
+        raise RuntimeError("down")
+    return i
+
+
+@step
+def mark(state: str, name: str) -> str:
+    bump(state, name)
+    return name
+
+
+@step
+def use(state: str, v: int) -> int:
+    bump(state, "use")
+    return v
+
+
+@flow
+def ordered_after_soft(state: str) -> str:
+    s = soft(state, 2)
+    with after(s):
+        m = mark(state, "after_soft")
+    u = use(state, s)
+    with after(u):
+        mark(state, "after_use")
+    return m
+
+
+@flow
+def after_soft_fan_out(state: str, items: list[int] = [1, 2, 3]) -> str:
+    xs = [soft(state, i) for i in items]
+    with after(xs):
+        m = mark(state, "after_all")
+    return m
+
+
+@flow
+def after_hard_fan_out(state: str, items: list[int] = [1, 2, 3]) -> None:
+    xs = [hard(state, i) for i in items]
+    with after(xs):
+        mark(state, "after_all")
+"""
+
+
+def test_continue_on_failure_runs_tasks_only_ordered_after_it(tmp_path: Path, state: Path) -> None:
+    """Only the tasks that need a tolerated failure's outputs are skipped (and what needs
+    theirs): a task merely `after` it runs, as on Argo, whose `depends` on a task with
+    `continueOn` accepts its failure."""
+    run = run_flow(project(tmp_path, TOLERATED), "ordered_after_soft", tmp_path, state=state)
+    assert run.code == 0, run.describe()
+    assert run.status == "Succeeded"
+    assert run.outputs == {"output": "after_soft"}
+    assert run.task("soft")["status"] == "Failed"
+    assert count(state, "after_soft") == 1
+    assert started(run.ran("mark")[0]) >= finished(run.task("soft"))
+    assert [t["status"] for t in run.tasks("use")] in ([], ["Skipped"])
+    assert (count(state, "use"), count(state, "after_use")) == (0, 0)
+
+
+def test_after_a_fan_out_with_a_tolerated_failure_runs(tmp_path: Path, state: Path) -> None:
+    run = run_flow(project(tmp_path, TOLERATED), "after_soft_fan_out", tmp_path, state=state)
+    assert run.code == 0, run.describe()
+    assert run.outputs == {"output": "after_all"}
+    assert sorted(t["status"] for t in run.tasks("soft")) == ["Failed", "Succeeded", "Succeeded"]
+    assert started(run.task("mark")) >= max(finished(t) for t in run.tasks("soft"))
+
+
+def test_after_a_fan_out_with_a_failure_is_skipped(tmp_path: Path, state: Path) -> None:
+    run = run_flow(project(tmp_path, TOLERATED), "after_hard_fan_out", tmp_path, state=state)
+    assert run.code == 1, run.describe()
+    assert run.status == "Failed"
+    assert [t["status"] for t in run.tasks("mark")] in ([], ["Skipped"])
+    assert count(state, "after_all") == 0
 
 
 # --- processes, environment, logs ---------------------------------------------------------------
@@ -604,6 +816,117 @@ def test_after_orders_tasks_without_data(tmp_path: Path, state: Path) -> None:
     assert run.code == 0, run.describe()
     assert run.outputs == {"output": True}
     assert started(run.task("second")) >= finished(run.task("first"))
+
+
+AFTER_GROUPS = """
+@step
+def slow(state: str, name: str, tenths: int) -> int:
+    time.sleep(tenths / 10)
+    Path(state, "done-" + name).write_text("")
+    return tenths
+
+
+@step
+def expect(state: str, prefix: str, n: int) -> int:
+    found = len(list(Path(state).glob(prefix + "*")))
+    if found != n:
+        raise RuntimeError(f"{found} tasks done, expected {n}")
+    return found
+
+
+@flow
+def chain(state: str, tag: str) -> int:
+    x = slow(state, f"{tag}-1", 1)
+    with after(x):
+        y = slow(state, f"{tag}-2", 1)
+    return y
+
+
+@flow
+def inner_fan(state: str, tag: str, items: list[int]) -> int:
+    xs = [slow(state, f"{tag}{i}", i) for i in items]
+    with after(xs):
+        n = expect(state, f"done-{tag}", 2)
+    return n
+
+
+@flow
+def after_fan_out(state: str, items: list[int] = [3, 1, 2]) -> int:
+    xs = [slow(state, f"a{i}", i) for i in items]
+    with after(xs):
+        n = expect(state, "done-a", 3)
+    return n
+
+
+@flow
+def after_sub_flows(state: str, items: list[int] = [2, 1]) -> tuple[int, int]:
+    s = chain(state, "s")
+    with after(s):
+        n = expect(state, "done-s-", 2)
+    ys = [chain(state, f"y{i}") for i in items]
+    with after(ys):
+        m = expect(state, "done-y", 4)
+    return (n, m)
+
+
+@flow
+def after_nested(state: str, items: list[int] = [2, 1], go: bool = True) -> list[int]:
+    for i in items:
+        xs = [slow(state, f"f{i}-{j}", j) for j in items]
+        with after(xs):
+            expect(state, f"done-f{i}-", 2)
+    ys = [slow(state, f"g{i}", i) for i in items]
+    for i in items:
+        with after(ys):
+            expect(state, "done-g", 2)
+    if go:
+        zs = [slow(state, f"h{i}", i) for i in items]
+        with after(zs):
+            expect(state, "done-h", 2)
+    inner_fan(state, "k", items)
+    return [inner_fan(state, f"w{i}-", items) for i in items]
+
+
+@flow
+def after_nothing(state: str, items: list[int] = []) -> int:
+    xs = [slow(state, f"n{i}", i) for i in items]
+    with after(xs):
+        n = expect(state, "done-n", 0)
+    return n
+"""
+
+
+def test_after_a_fan_out_waits_for_every_iteration(tmp_path: Path, state: Path) -> None:
+    run = run_flow(project(tmp_path, AFTER_GROUPS), "after_fan_out", tmp_path, state=state)
+    assert run.code == 0, run.describe()
+    assert run.outputs == {"output": 3}
+    assert started(run.task("expect")) >= max(finished(t) for t in run.tasks("slow"))
+
+
+def test_after_a_sub_flow_and_a_fan_out_of_sub_flows(tmp_path: Path, state: Path) -> None:
+    run = run_flow(project(tmp_path, AFTER_GROUPS), "after_sub_flows", tmp_path, state=state)
+    assert run.code == 0, run.describe()
+    assert run.outputs == {"output_0": 2, "output_1": 4}
+    assert len(run.ran("slow")) == 6
+
+
+def test_after_a_fan_out_in_every_nesting(tmp_path: Path, state: Path) -> None:
+    """Inside a loop body, a loop body after an outer fan-out, a branch, a sub-flow, and a
+    fan-out of sub-flows: each `expect` fails unless all the tasks it runs after are done."""
+    run = run_flow(
+        project(tmp_path, AFTER_GROUPS), "after_nested", tmp_path, "--max-parallel", "8", state=state
+    )
+    assert run.code == 0, run.describe()
+    assert run.outputs == {"output": [2, 2]}
+    assert len(run.ran("expect")) == 2 + 2 + 1 + 1 + 2
+    assert all(t["status"] == "Succeeded" for t in run.tasks("expect"))
+
+
+def test_after_an_empty_fan_out_runs(tmp_path: Path, state: Path) -> None:
+    run = run_flow(project(tmp_path, AFTER_GROUPS), "after_nothing", tmp_path, state=state)
+    assert run.code == 0, run.describe()
+    assert run.outputs == {"output": 0}
+    assert run.tasks("slow") == []
 
 
 SUBFLOWS = """
