@@ -1,9 +1,10 @@
 """The Python task that decides a branch when Argo's `when` can't do it safely.
 
 Strings, `in`, `None` and lists can't be compared in a `when` expression without splicing
-run-time text into it; instead the values reach this script as environment variables, decoded
-by the same code as a step's inputs (`shipping.value_reader`), and it writes the index of the
-case that holds (-1 for none) as its `case` output.
+run-time text into it, and floats, large ints and mixed kinds compare differently there
+(govaluate: float64 without exponents, no coercion); instead the values reach this script as
+environment variables, decoded by the same code as a step's inputs (`shipping.value_reader`),
+and it writes the index of the case that holds (-1 for none) as its `case` output.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ One script template per step definition, reused by every task of it; one DAG tem
 flow and sub-flow, and one per `for` block or nested comprehension (a loop body Argo runs per
 item). A comprehension over one task is that task with `withItems`/`withParam`; its outputs are
 aggregated by Argo into a JSON list for the fan-in. Branch conditions become `when`
-expressions when they compare numbers; other conditions (strings, `in`, `None` …) are
-evaluated by a small Python task, so no run-time value is ever spliced into an expression.
+expressions where Argo's evaluation provably agrees with Python's (ints against int literals,
+bools); other conditions (floats, strings, `in`, `None`, mixed kinds …) are evaluated by a
+small Python task, so no run-time value is ever spliced into an expression it could break.
 Values reach step code through environment variables (see `compiler.shipping`).
 """
 
@@ -28,6 +29,9 @@ TARGET = "Argo"
 STATUS = "{{workflow.status}}"
 RUNTIME_PARAM = "flowc-runtime"  # not a Python name: no flow parameter can take it
 RUNTIME_DESCRIPTION = "the flowc runtime the step scripts share; not a flow parameter"
+# govaluate, which evaluates Argo's `when`, reads numbers as float64: an int literal of smaller
+# magnitude is exact there, and so are its neighbours.
+_EXACT_INT = 2**53
 _RETRY_POLICY = {
     "always": "Always",
     "failure": "OnFailure",
@@ -201,6 +205,12 @@ class Emitter:
         index = len(self.templates)
         self.templates.append({})  # reserve the slot: the flow's DAG comes before its parts
         tasks = self._dag_tasks(scope, flow.body)
+        if not tasks:
+            raise Unsupported(
+                flow.span,
+                f"flow `{flow.function}`, which runs no task (an Argo DAG needs at least one)",
+                "call a step in it, or use the values it returns directly",
+            )
         inputs = self._flow_inputs(flow)
         template: dict[str, Any] = {"name": flow.name}
         if inputs:
@@ -232,8 +242,28 @@ class Emitter:
             if t.is_artifact(out.type):
                 artifacts.append({"name": out.name, "from": self._ref(scope, value, artifact=True)})
             else:
-                params.append({"name": out.name, "valueFrom": {"parameter": self._ref(scope, value)}})
+                params.append({"name": out.name, "valueFrom": self._output_source(scope, value)})
         return {k: v for k, v in (("parameters", params), ("artifacts", artifacts)) if v}
+
+    def _output_source(self, scope: Scope, value: ir.Value) -> dict[str, Any]:
+        """The `valueFrom` of a DAG's output parameter."""
+        if isinstance(value, ir.ParamRef):
+            if (scope.flow.key, value.name) in self._json_inputs:
+                raise Unsupported(
+                    value.span,
+                    f"returning parameter `{value.name}`, which may receive a string loop item "
+                    "(it arrives as JSON text, and a DAG's output can't decode it)",
+                    "return it through a step that returns its argument",
+                )
+            # Argo substitutes `{{inputs.parameters.x}}` all over the template, outputs
+            # included, before it resolves the outputs: `{{3}}` would then resolve nothing. The
+            # bare scope key is what it resolves (`ResolveVar` strips the braces when present).
+            return {"parameter": f"inputs.parameters.{value.name}"}
+        source: dict[str, Any] = {"parameter": self._ref(scope, value)}
+        if isinstance(value, ir.Collected):
+            # a fan-out that ran no iteration leaves its outputs unset: it collected nothing
+            source["default"] = "[]"
+        return source
 
     def _dag_tasks(self, scope: Scope, body: tuple[ir.Node, ...]) -> list[dict[str, Any]]:
         tasks: list[dict[str, Any]] = []
@@ -443,6 +473,8 @@ class Emitter:
 
     def _loop_source(self, scope: Scope, loop: ir.Loop) -> dict[str, Any]:
         source = loop.source
+        if self.options.argo_version >= 4 and self._empty_by_default(scope, source):
+            self._warn_empty_fan_in(scope, loop)
         if isinstance(source, ir.Const):
             assert isinstance(source.value, list)
             text = json.dumps(source.value, ensure_ascii=False)
@@ -454,6 +486,33 @@ class Emitter:
                 return {"withParam": "[]"}
             return {"withItems": source.value}
         return {"withParam": self._ref(scope, source)}
+
+    def _empty_by_default(self, scope: Scope, source: ir.Value) -> bool:
+        if isinstance(source, ir.Const):
+            return source.value == []
+        param = scope.flow.param(source.name) if isinstance(source, ir.ParamRef) else None
+        return param is not None and param.default is not None and param.default.value == []
+
+    def _warn_empty_fan_in(self, scope: Scope, loop: ir.Loop) -> None:
+        """A fan-out over an empty list runs no iteration and leaves its outputs unset; Argo v4
+        never starts a task that reads them (v3 hands the unresolved reference on, which steps
+        read as `[]`). Said where the list is empty unless the run says otherwise."""
+        read = any(
+            isinstance(v, ir.Collected) and v.loop == loop.id
+            for value in _all_values(scope.flow, results=False)
+            for v in ir.value_refs(value)
+        )
+        if read:
+            self.diagnostics.append(
+                diagnostic(
+                    "FC507",
+                    loop.span,
+                    target=TARGET,
+                    what="a task reading what a fan-out over an empty list collected (Argo v4 "
+                    "never starts it: the fan-out runs no iteration, its outputs stay unresolved)",
+                    hint="give the list a non-empty default, and pass a non-empty list when running on Argo v4",
+                )
+            )
 
     def _loop_task(self, scope: Scope, loop: ir.Loop) -> dict[str, Any]:
         if _is_direct(loop):
@@ -498,7 +557,7 @@ class Emitter:
         if exposed:
             template["outputs"] = {
                 "parameters": [
-                    {"name": _collected_name(c), "valueFrom": {"parameter": self._ref(inner, c.value)}}
+                    {"name": _collected_name(c), "valueFrom": self._output_source(inner, c.value)}
                     for c in exposed
                 ]
             }
@@ -529,8 +588,9 @@ class Emitter:
         return " && ".join(f"({p})" if len(parts) > 1 else p for p in parts), deps
 
     def _inline(self, scope: Scope, branch: ir.Branch) -> bool:
-        """Numbers compare safely in a `when` expression; anything else goes to a condition task."""
-        return all(c.cond is None or self._numeric(scope, c.cond) for c in branch.cases)
+        """Whether `when` expressions decide the branch exactly as Python would; otherwise a
+        condition task (Python) decides it."""
+        return all(c.cond is None or self._when_exact(scope, c.cond) for c in branch.cases)
 
     def _case_expr(self, scope: Scope, branch: ir.Branch, index: int) -> tuple[str, set[str]]:
         if self._inline(scope, branch):
@@ -550,16 +610,43 @@ class Emitter:
         cond_task = f"{branch.id}-cond"
         return f"{{{{tasks.{cond_task}.outputs.parameters.case}}}} == {index}", {cond_task}
 
-    def _numeric(self, scope: Scope, cond: ir.Cond) -> bool:
+    def _when_exact(self, scope: Scope, cond: ir.Cond) -> bool:
+        """Argo evaluates `when` with govaluate after splicing the values' text into it: numbers
+        are float64 and must be written without an exponent (`5e-05` is an error), and values of
+        different kinds are never equal (`0 == false` is false). So only comparisons of ints with
+        an int literal of magnitude below 2**53, and of bools with `==`/`!=`, go into `when`:
+        flowc writes ints and bools (declared so, and returned so) as exactly those texts, and for
+        an int `x` and such a literal `n`, float64(x) orders against `n` as `x` does (rounding
+        is monotonic, and an int it can't hold exactly is beyond 2**53; one of more than 308
+        digits, beyond float64, would make the expression an error). Floats, mixed kinds, two
+        run-time ints, strings and the rest go to the condition task."""
         if isinstance(cond, ir.Compare):
-            return cond.op in ("==", "!=", "<", "<=", ">", ">=") and all(
-                _is_number(self._type_of(scope, v)) for v in (cond.left, cond.right)
-            )
+            kinds = {self._when_kind(scope, cond.left), self._when_kind(scope, cond.right)}
+            if kinds == {"bool"}:
+                return cond.op in ("==", "!=")
+            literal = isinstance(cond.left, ir.Const) or isinstance(cond.right, ir.Const)
+            return kinds == {"int"} and literal and cond.op in ("==", "!=", "<", "<=", ">", ">=")
         if isinstance(cond, ir.Truthy):
-            return self._type_of(scope, cond.value) == t.BOOL
+            return self._when_kind(scope, cond.value) == "bool"
         if isinstance(cond, ir.Not):
-            return self._numeric(scope, cond.operand)
-        return all(self._numeric(scope, o) for o in cond.operands)
+            return self._when_exact(scope, cond.operand)
+        return all(self._when_exact(scope, o) for o in cond.operands)
+
+    def _when_kind(self, scope: Scope, value: ir.Value) -> str:
+        """The kind (`int`, `bool` or `other`) of a value whose text govaluate reads as Python
+        reads the value; an int literal is `int` only when float64 holds it and its neighbours."""
+        if isinstance(value, ir.Const):
+            v = value.value
+            if isinstance(v, bool):
+                return "bool"
+            return "int" if isinstance(v, int) and abs(v) < _EXACT_INT else "other"
+        typ = self._type_of(scope, value)
+        values = typ.values if isinstance(typ, t.LiteralT) else ()
+        if typ == t.BOOL or (values and all(isinstance(v, bool) for v in values)):
+            return "bool"
+        if typ == t.INT or (values and all(isinstance(v, int) and not isinstance(v, bool) for v in values)):
+            return "int"
+        return "other"
 
     def _cond_text(self, scope: Scope, cond: ir.Cond) -> str:
         if isinstance(cond, ir.Compare):
@@ -577,18 +664,20 @@ class Emitter:
         return self._ref(scope, value)
 
     def _cond_deps(self, scope: Scope, cond: ir.Cond) -> set[str]:
-        return {self._producer(scope, v) for v in ir.cond_values(cond)} - {""}
+        return {p for v in ir.cond_values(cond) for p in self._producers(scope, v)}
 
     def _condition_task(
         self, scope: Scope, branch: ir.Branch, tasks: list[dict[str, Any]], when: str, outer_deps: set[str]
     ) -> None:
         """The task deciding `branch`; it runs under the conditions of the branches around it."""
         name = f"{branch.id}-cond"
+        # the operands themselves: not the values inside them (the task output a collected list
+        # is made of lives in the loop's DAG, out of this one's reach)
         values = [
             v
             for c in branch.cases
             if c.cond is not None
-            for v in ir.cond_values(c.cond)
+            for v in _operands(c.cond)
             if not isinstance(v, ir.Const)
         ]
         refs = {f"v{i}": v for i, v in enumerate(_unique(values))}
@@ -606,7 +695,8 @@ class Emitter:
                 params.append({"name": f"{k}__json", "value": flags[k]})
         if params:
             entry["arguments"] = {"parameters": params}
-        entry["_deps"] = sorted(({self._producer(scope, v) for v in refs.values()} | outer_deps) - {""})
+        producers = {p for v in refs.values() for p in self._producers(scope, v)}
+        entry["_deps"] = sorted((producers | outer_deps) - {""})
         if when:
             entry["when"] = when
         scope.local.add(name)
@@ -647,7 +737,7 @@ class Emitter:
     def _depends(self, scope: Scope, node: ir.Task | ir.Loop, cond_deps: set[str]) -> list[str]:
         needed = set(cond_deps)
         for value in _node_values(node):
-            needed.add(self._producer(scope, value))
+            needed |= self._producers(scope, value)
         tasks = (
             [node]
             if isinstance(node, ir.Task)
@@ -659,14 +749,16 @@ class Emitter:
         needed -= {"", node.id}
         return sorted(needed)
 
-    def _producer(self, scope: Scope, value: ir.Value) -> str:
-        """The task or loop of this DAG a value waits for ("" when it comes from outside)."""
+    def _producers(self, scope: Scope, value: ir.Value) -> set[str]:
+        """The tasks and loops of this DAG a value waits for: every part of an f-string counts
+        (none when the value comes from outside)."""
+        found = set()
         for v in ir.value_refs(value):
             if isinstance(v, ir.TaskOutput):
-                return self._local_owner(scope, v.task)
-            if isinstance(v, ir.Collected):
-                return self._local_owner(scope, v.loop)
-        return ""
+                found.add(self._local_owner(scope, v.task))
+            elif isinstance(v, ir.Collected):
+                found.add(self._local_owner(scope, v.loop))
+        return found - {""}
 
     def _local_owner(self, scope: Scope, node_id: str) -> str:
         """The node of this DAG that contains `node_id` (itself, or a loop around it)."""
@@ -929,13 +1021,28 @@ def _node_values(node: ir.Task | ir.Loop) -> Iterator[ir.Value]:
             yield from (v for c in inner.cases if c.cond is not None for v in ir.cond_values(c.cond))
 
 
-def _all_values(flow: ir.Flow) -> Iterator[ir.Value]:
-    yield from flow.results
+def _all_values(flow: ir.Flow, results: bool = True) -> Iterator[ir.Value]:
+    if results:
+        yield from flow.results
     for node, _ctx in ir.walk(flow.body):
         if isinstance(node, (ir.Task, ir.Loop)):
             yield from _node_values(node) if isinstance(node, ir.Task) else (node.source,)
         elif isinstance(node, ir.Branch):
             yield from (v for c in node.cases if c.cond is not None for v in ir.cond_values(c.cond))
+
+
+def _operands(cond: ir.Cond) -> Iterator[ir.Value]:
+    """The values a condition compares or tests, in order (unlike `ir.cond_values`, not the
+    values nested in them)."""
+    if isinstance(cond, ir.Compare):
+        yield from (cond.left, cond.right)
+    elif isinstance(cond, ir.Truthy):
+        yield cond.value
+    elif isinstance(cond, ir.Not):
+        yield from _operands(cond.operand)
+    else:
+        for operand in cond.operands:
+            yield from _operands(operand)
 
 
 def _unique(values: Sequence[ir.Value]) -> list[ir.Value]:
@@ -951,12 +1058,6 @@ def _sha256(text: str) -> str:
     import hashlib  # only cached steps and long volume claims need it: most compiles don't
 
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _is_number(typ: t.Type) -> bool:
-    return (isinstance(typ, t.Scalar) and typ.name in ("int", "float", "bool")) or (
-        isinstance(typ, t.LiteralT) and all(isinstance(v, (int, bool)) for v in typ.values)
-    )
 
 
 def _retry(policy: ir.RetryPolicy) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 A re-implementation of the `argo lint` checks that matter for generated output: names valid and
 unique, references resolve (templates, `depends`, `{{tasks.X}}` only for ancestors,
-`{{inputs.X}}` only for declared inputs), no cycles, entrypoint and onExit exist. A failure is a
-bug in flowc (FC902), never the user's.
+`{{inputs.X}}` and outputs' `inputs.parameters.X` only for declared inputs), no cycles,
+entrypoint and onExit exist. A failure is a bug in flowc (FC902), never the user's.
 """
 
 from __future__ import annotations
@@ -50,6 +50,11 @@ def _template_problems(template: dict[str, Any], names: set[str]) -> list[str]:
     for kind, name in _INPUT_REF.findall(repr(template)):
         if (kind, name) not in declared:
             found.append(f"uses undeclared input {kind}.{name}")
+    for param in template.get("outputs", {}).get("parameters", []):
+        # a DAG output may name an input by its bare scope key (Argo resolves it without braces)
+        key = param.get("valueFrom", {}).get("parameter", "")
+        if key.startswith("inputs.parameters.") and ("parameters", key.split(".", 2)[2]) not in declared:
+            found.append(f"output {param['name']} names undeclared input {key}")
     for param in template.get("inputs", {}).get("parameters", []):
         if not PARAM_NAME.match(param["name"]):
             found.append(f"invalid parameter name {param['name']!r}")

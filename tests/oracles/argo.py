@@ -9,9 +9,13 @@ Three checks, each independent of flowc's own code:
   made strict (``additionalProperties: false`` everywhere, IntOrString/Quantity fixed).
 * :func:`validate_hera` — hera's pydantic models of the Argo v4 API in ``extra="forbid"`` mode.
 
+And one for the simulator (``argo_sim``): :func:`govaluate_when` evaluates ``when`` expressions
+with the controller's own code (``govaluate_when/``, built like ``argo_lint``).
+
 Skips: :func:`require_go` skips (``pytest.skip``) only when ``go`` is not on PATH; a failing Go
-build raises :class:`ArgoLintBuildError` so the test FAILS. :func:`require_schema` skips when
-``../shared/schemas/argo`` is absent; :func:`require_hera` skips when hera is not installed.
+build (of either program) raises :class:`ArgoLintBuildError` so the test FAILS.
+:func:`require_schema` skips when ``../shared/schemas/argo`` is absent; :func:`require_hera`
+skips when hera is not installed.
 
 Library version of the Go oracle: the Go module proxy reachable from these machines answers
 403 for every version of ``github.com/argoproj/argo-workflows/v4``, so ``argo_lint`` is built
@@ -41,7 +45,7 @@ import pytest
 
 ORACLES_DIR = Path(__file__).resolve().parent
 GO_SRC = ORACLES_DIR / "argo_lint"
-BIN_DIR = GO_SRC / "bin"  # gitignored (tests/oracles/**/bin/)
+WHEN_SRC = ORACLES_DIR / "govaluate_when"
 SCHEMA_DIR = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "argo"
 SCHEMA_FILE = SCHEMA_DIR / "schema.json"
 
@@ -78,37 +82,43 @@ def require_go() -> None:
         pytest.skip("`go` is not on PATH: Argo's own validator (tests/oracles/argo_lint) can't be built")
 
 
-def _source_hash() -> str:
+def _source_hash(src: Path) -> str:
     h = hashlib.sha256()
     for name in ("go.mod", "go.sum", "main.go"):
         h.update(name.encode())
-        h.update((GO_SRC / name).read_bytes())
+        h.update((src / name).read_bytes())
     return h.hexdigest()[:16]
 
 
 @functools.cache
 def argo_lint_binary() -> Path:
-    """Build tests/oracles/argo_lint once (per source hash; reused across sessions) and return it.
+    """Build tests/oracles/argo_lint once (per source hash; reused across sessions) and return it."""
+    return _go_binary(GO_SRC)
+
+
+def _go_binary(src: Path) -> Path:
+    """Build the Go program in `src` once per source hash (reused across sessions).
 
     Safe under pytest-xdist: builds are serialised by a file lock and installed atomically.
     """
     require_go()
-    BIN_DIR.mkdir(parents=True, exist_ok=True)
-    target = BIN_DIR / f"argo_lint-{_source_hash()}"
+    bin_dir = src / "bin"  # gitignored (tests/oracles/**/bin/)
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    target = bin_dir / f"{src.name}-{_source_hash(src)}"
     if target.exists():
         return target
-    with open(BIN_DIR / ".build.lock", "w") as lock:
+    with open(bin_dir / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if target.exists():
             return target
-        tmp = BIN_DIR / f".{target.name}.{os.getpid()}.tmp"
+        tmp = bin_dir / f".{target.name}.{os.getpid()}.tmp"
         env = dict(os.environ)
         # go.sum is complete and committed: never let a test run rewrite go.mod/go.sum.
         env["GOFLAGS"] = "-mod=readonly -buildvcs=false"
         try:
             proc = subprocess.run(
                 ["go", "build", "-o", str(tmp), "."],
-                cwd=GO_SRC,
+                cwd=src,
                 env=env,
                 capture_output=True,
                 text=True,
@@ -116,17 +126,40 @@ def argo_lint_binary() -> Path:
                 check=False,
             )
         except subprocess.TimeoutExpired as exc:
-            raise ArgoLintBuildError(f"go build of {GO_SRC} timed out after {BUILD_TIMEOUT_S}s") from exc
+            raise ArgoLintBuildError(f"go build of {src} timed out after {BUILD_TIMEOUT_S}s") from exc
         if proc.returncode != 0:
             tmp.unlink(missing_ok=True)
             raise ArgoLintBuildError(
-                f"go build of {GO_SRC} failed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+                f"go build of {src} failed (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
             )
         os.replace(tmp, target)
-        for stale in BIN_DIR.glob("argo_lint-*"):  # binaries of older sources
+        for stale in bin_dir.glob(f"{src.name}-*"):  # binaries of older sources
             if stale != target:
                 stale.unlink(missing_ok=True)
     return target
+
+
+@functools.cache
+def govaluate_when_binary() -> Path:
+    return _go_binary(WHEN_SRC)
+
+
+def govaluate_when(expressions: list[str]) -> list[dict[str, Any]]:
+    """Evaluate `when` expressions as Argo's controller does (``govaluate_when/``: v3.7.9's
+    ``shouldExecute`` with the govaluate Argo pins): ``{"value": ...}`` or ``{"error": "..."}``
+    per expression (Argo itself accepts only a bool value). Skips when Go is absent."""
+    assert all("\n" not in e for e in expressions), "one expression per line"
+    proc = subprocess.run(
+        [str(govaluate_when_binary())],
+        input="".join(e + "\n" for e in expressions),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    results: list[dict[str, Any]] = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(results) == len(expressions), proc.stdout
+    return results
 
 
 def argo_lint(paths: list[Path]) -> list[LintResult]:
@@ -331,6 +364,7 @@ __all__ = [
     "argo_lint_binary",
     "argo_lint_text",
     "go_available",
+    "govaluate_when",
     "hera_available",
     "require_go",
     "require_hera",

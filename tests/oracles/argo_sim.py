@@ -26,9 +26,12 @@ said otherwise):
 * DAG: ``dag.go`` (``executeDAGTask``, ``evaluateDependsLogic``, ``assessDAGPhase``,
   ``expandTask``), ``common/ancestry.go`` (``expandDependency``), ``operator.go``
   (``processItem``, ``processAggregateNodeOutputs``, ``aggregatedJSONValueList``,
-  ``processNodeRetries``, ``operate``), ``steps.go`` (``shouldExecute``: govaluate, bare words
-  become strings), ``scope.go`` (``createScope``, ``resolveVar``), ``pkg/apis/.../item.go``
-  (``Item.String``), ``workflow/executor/executor.go`` (``SaveParameters`` trims one newline).
+  ``processNodeRetries``, ``operate``), ``steps.go`` (``shouldExecute``: govaluate's lexer and
+  its token transitions ported from ``Knetic/govaluate`` as Argo pins it, bare words become
+  strings; ``tests/oracles/govaluate_when`` runs the real code for comparison), ``scope.go``
+  (``createScope``, ``resolveVar``; ``util/template`` ``ResolveVar``), ``pkg/apis/.../item.go``
+  (``Item.GetType``/``String``/``GetListVal``: a ``null`` item is a List rendered ``null``),
+  ``workflow/executor/executor.go`` (``SaveParameters`` trims one newline).
 
 Not simulated: parallelism limits (pods run one at a time, in dependency order), backoff
 durations, ``memoize`` (the key is kept, unevaluated), ``{{=...}}`` expression tags (left
@@ -304,8 +307,8 @@ class _Item:
     def map_val(self) -> dict[str, _Item]:
         return {str(k): _Item(v) for k, v in _raw_members(self.raw, "{")}
 
-    def list_val(self) -> list[_Item]:
-        return [] if self.raw == "null" else [_Item(v) for _, v in _raw_members(self.raw, "[")]
+    def list_val(self) -> list[_Item] | None:  # Item.GetListVal: `null` unmarshals into a nil slice
+        return None if self.raw == "null" else [_Item(v) for _, v in _raw_members(self.raw, "[")]
 
 
 def render_item(raw: str) -> dict[str, str]:
@@ -330,6 +333,9 @@ def _item_replacements(item: _Item) -> tuple[dict[str, str], str]:
         )
         return tags, ",".join(sorted(f"{k}:{v.string()}" for k, v in members.items()))
     elements = item.list_val()
+    if elements is None:
+        # json.Marshal of a nil slice is `null`; the node name formats it with %v: `[]`
+        return {"item": "null"}, "[]"
     return {"item": "[" + ",".join(_compact(e.raw) for e in elements) + "]"}, (
         "[" + " ".join(e.string() for e in elements) + "]"
     )
@@ -414,99 +420,194 @@ class _Tok:
     value: Any
 
 
-_GV_OPERATORS = sorted(
-    [
-        "**",
-        "==",
-        "!=",
-        ">=",
-        "<=",
-        "&&",
-        "||",
-        "=~",
-        "!~",
-        "??",
-        "<<",
-        ">>",
-        ">",
-        "<",
-        "!",
-        "+",
-        "-",
-        "*",
-        "/",
-        "%",
-        "(",
-        ")",
-        "?",
-        ":",
-        "&",
-        "|",
-        "^",
-        "~",
-        ",",
-    ],
-    key=len,
-    reverse=True,
-)
 _GV_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?")
+# govaluate's lexer (parsing.go readToken, lexerState.go): the token kinds that may follow each
+# kind, the kinds an expression may end with, and its operator symbols.
+_GV_OPERAND = frozenset({"NUMERIC", "BOOLEAN", "VARIABLE", "FUNCTION", "ACCESSOR", "STRING", "TIME"})
+_GV_AFTER_VALUE = frozenset({"MODIFIER", "COMPARATOR", "LOGICALOP", "CLAUSE_CLOSE", "TERNARY", "SEPARATOR"})
+_GV_FOLLOW: dict[str, frozenset[str]] = {
+    "START": _GV_OPERAND | {"PREFIX", "PATTERN", "CLAUSE"},
+    "CLAUSE": _GV_OPERAND | {"PREFIX", "PATTERN", "CLAUSE", "CLAUSE_CLOSE"},
+    "CLAUSE_CLOSE": (
+        _GV_AFTER_VALUE | {"NUMERIC", "BOOLEAN", "VARIABLE", "STRING", "PATTERN", "TIME", "CLAUSE"}
+    ),
+    "NUMERIC": _GV_AFTER_VALUE,
+    "BOOLEAN": _GV_AFTER_VALUE,
+    "STRING": _GV_AFTER_VALUE,
+    "VARIABLE": _GV_AFTER_VALUE,
+    "TIME": _GV_AFTER_VALUE - {"TERNARY"},
+    "PATTERN": _GV_AFTER_VALUE - {"TERNARY"},
+    "MODIFIER": (_GV_OPERAND - {"TIME"}) | {"PREFIX", "CLAUSE", "CLAUSE_CLOSE"},
+    "COMPARATOR": _GV_OPERAND | {"PREFIX", "CLAUSE", "CLAUSE_CLOSE", "PATTERN"},
+    "LOGICALOP": _GV_OPERAND | {"PREFIX", "CLAUSE", "CLAUSE_CLOSE"},
+    "PREFIX": (_GV_OPERAND - {"STRING", "TIME"}) | {"CLAUSE", "CLAUSE_CLOSE"},
+    "TERNARY": _GV_OPERAND | {"PREFIX", "CLAUSE", "SEPARATOR"},
+    "FUNCTION": frozenset({"CLAUSE"}),
+    "ACCESSOR": _GV_AFTER_VALUE | {"CLAUSE"},
+    "SEPARATOR": _GV_OPERAND | {"PREFIX", "CLAUSE"},
+}
+_GV_CAN_END = frozenset(
+    {"NUMERIC", "BOOLEAN", "STRING", "TIME", "PATTERN", "VARIABLE", "CLAUSE_CLOSE", "ACCESSOR"}
+)
+_GV_SYMBOLS = {
+    "PREFIX": frozenset({"-", "!", "~"}),
+    "MODIFIER": frozenset({"+", "-", "*", "/", "%", "**", "&", "|", "^", ">>", "<<"}),
+    "LOGICALOP": frozenset({"&&", "||"}),
+    "COMPARATOR": frozenset({"==", "!=", ">", ">=", "<", "<=", "=~", "!~"}),
+    "TERNARY": frozenset({"?", ":", "??"}),
+}
+# what argo_sim evaluates; other valid govaluate (ternaries, `in`, bitwise …) is a SimulatorError
+_GV_SIMULATED = frozenset({"-", "!", "+", "*", "/", "%", "&&", "||", *_GV_SYMBOLS["COMPARATOR"], "(", ")"})
+
+
+def _gv_digit(ch: str) -> bool:
+    return unicodedata.category(ch) == "Nd"  # unicode.IsDigit
+
+
+def _gv_read(expr: str, index: int, keep: Any, spaces: bool = False) -> tuple[str, int, bool]:
+    """``readUntilFalse``: characters while ``keep`` holds (a backslash escapes the next one);
+    without ``spaces``, a space ends a non-empty token and is skipped before one. Returns the
+    text, the index after it and whether ``keep`` (or a space) ended it before the end."""
+    chars: list[str] = []
+    while index < len(expr):
+        ch = expr[index]
+        index += 1
+        if ch == "\\":
+            if index < len(expr):
+                chars.append(expr[index])
+                index += 1
+            continue
+        if ch.isspace() and not spaces:
+            if chars:
+                return "".join(chars), index, True
+            continue
+        if not keep(ch):
+            return "".join(chars), index - 1, True
+        chars.append(ch)
+    return "".join(chars), index, False
+
+
+def _gv_lex(expr: str) -> list[tuple[str, Any]]:
+    """``parseTokens``: (kind, value) pairs as govaluate's lexer makes them."""
+    tokens: list[tuple[str, Any]] = []
+    index = 0
+    while True:
+        while index < len(expr) and expr[index].isspace():
+            index += 1
+        if index >= len(expr):
+            return tokens
+        state = tokens[-1][0] if tokens else "START"
+        token, index = _gv_token(expr, index, state)
+        tokens.append(token)
+
+
+def _gv_token(expr: str, index: int, state: str) -> tuple[tuple[str, Any], int]:
+    ch = expr[index]
+    if _gv_digit(ch) or ch == ".":
+        if expr.startswith("0x", index) and index + 2 < len(expr):
+            text, end, _ = _gv_read(expr, index + 2, lambda c: c in string.hexdigits)
+            if not text or len(text) > 16:
+                raise ArgoError(f"Unable to parse hex value '{text}' to uint64\n")
+            return ("NUMERIC", float(int(text, 16))), end
+        text, end, _ = _gv_read(expr, index, lambda c: _gv_digit(c) or c == ".")
+        try:
+            if not text.isascii():
+                raise ValueError(text)
+            return ("NUMERIC", float(text)), end  # strconv.ParseFloat takes "1." and ".5" too
+        except ValueError:
+            raise ArgoError(f"Unable to parse numeric value '{text}' to float64\n") from None
+    if ch == ",":
+        return ("SEPARATOR", ","), index + 1
+    if ch == "[":
+        text, end, closed = _gv_read(expr, index + 1, lambda c: c != "]", spaces=True)
+        if not closed:
+            raise ArgoError("Unclosed parameter bracket")
+        return ("VARIABLE", text), end + 1
+    if ch.isalpha():
+        return _gv_word(expr, index)
+    if ch in "'\"":
+        text, end, closed = _gv_read(expr, index + 1, lambda c: c not in "'\"", spaces=True)
+        if not closed:
+            raise ArgoError("Unclosed string literal")
+        tok = _gv_literal(text)  # a quoted date is a TIME
+        return ("TIME" if tok.kind == "num" else "STRING", tok.value), end + 1
+    if ch in "()":
+        return ("CLAUSE" if ch == "(" else "CLAUSE_CLOSE", ch), index + 1
+    symbol, end, _ = _gv_read(expr, index, lambda c: not (_gv_digit(c) or c.isalpha() or c in "()[]'\""))
+    kinds = ["PREFIX"] if "PREFIX" in _GV_FOLLOW[state] else []
+    for kind in [*kinds, "MODIFIER", "LOGICALOP", "COMPARATOR", "TERNARY"]:
+        if symbol in _GV_SYMBOLS[kind]:
+            return (kind, symbol), end
+    raise ArgoError(f"Invalid token: '{symbol}'")
+
+
+def _gv_word(expr: str, index: int) -> tuple[tuple[str, Any], int]:
+    word, end, _ = _gv_read(expr, index, lambda c: c.isalpha() or _gv_digit(c) or c in "_.")
+    if word in ("true", "false"):
+        return ("BOOLEAN", word == "true"), end
+    if word in ("in", "IN"):
+        return ("COMPARATOR", "in"), end
+    if word.find(".") > 0:
+        if word.endswith("."):
+            raise ArgoError(f"Hanging accessor on token '{word}'")
+        for part in word.split(".")[1:]:
+            if part[:1].upper() != part[:1]:
+                raise ArgoError(f"Unable to access unexported field '{part}' in token '{word}'")
+        return ("ACCESSOR", word), end
+    return ("VARIABLE", word), end
+
+
+def _gv_check(tokens: list[tuple[str, Any]]) -> None:
+    """``checkBalance`` and ``checkExpressionSyntax``."""
+    if sum(k == "CLAUSE" for k, _ in tokens) != sum(k == "CLAUSE_CLOSE" for k, _ in tokens):
+        raise ArgoError("Unbalanced parenthesis")
+    state, last = "START", None
+    for kind, value in tokens:
+        if kind not in _GV_FOLLOW[state]:
+            if state == "VARIABLE" and kind == "CLAUSE":
+                raise ArgoError(f"Undefined function {last}")
+            raise ArgoError(
+                f"Cannot transition token types from {_gv_name(state)} [{_gv_shown(state, last)}] "
+                f"to {_gv_name(kind)} [{_gv_shown(kind, value)}]"
+            )
+        state, last = kind, value
+    if state not in _GV_CAN_END:
+        raise ArgoError("Unexpected end of expression")
+
+
+def _gv_name(kind: str) -> str:
+    return "UNKNOWN" if kind == "START" else kind  # TokenKind.String()
+
+
+def _gv_shown(kind: str, value: Any) -> str:
+    # fmt's %v of a token's value: a parenthesis is a rune (a number), no token is <nil>
+    if value is None:
+        return "<nil>"
+    return str(ord(value)) if kind in ("CLAUSE", "CLAUSE_CLOSE") else _gv_text(value)
 
 
 def _gv_tokens(expr: str) -> list[_Tok]:
-    tokens: list[_Tok] = []
-    index = 0
-    while index < len(expr):
-        ch = expr[index]
-        if ch.isspace():
-            index += 1
-        elif ch.isdigit() or ch == ".":
-            end = index
-            while end < len(expr) and (expr[end].isdigit() or expr[end] == "."):
-                end += 1
-            try:
-                tokens.append(_Tok("num", float(expr[index:end])))
-            except ValueError:
-                raise ArgoError(f"Unable to parse numeric value '{expr[index:end]}' to float64") from None
-            index = end
-        elif ch in "'\"":
-            text, index = _gv_string(expr, index)
-            tokens.append(_gv_literal(text))
-        elif ch == "[":
-            end = expr.find("]", index)
-            if end < 0:
-                raise ArgoError("Unclosed parameter bracket")
-            tokens.append(_Tok("str", expr[index + 1 : end]))
-            index = end + 1
-        elif ch.isalpha() or ch == "_":
-            end = index
-            while end < len(expr) and (expr[end].isalnum() or expr[end] in "_."):
-                end += 1
-            word, index = expr[index:end], end
-            if word in ("true", "false"):
-                tokens.append(_Tok("bool", word == "true"))
-            elif word == "in" or expr[index:].lstrip().startswith("("):
-                raise ArgoError(f"'{word}' (a function or the `in` operator) is not supported by argo_sim")
-            else:
-                tokens.append(_Tok("str", word))  # a govaluate VARIABLE, turned into a STRING by Argo
+    """``shouldExecute``'s two parses: govaluate's, then its tokens again with every VARIABLE
+    turned into a STRING (so a bare word is a string, but `-word` no longer parses)."""
+    tokens = _gv_lex(expr)
+    _gv_check(tokens)
+    tokens = [("STRING" if k == "VARIABLE" else k, v) for k, v in tokens]
+    _gv_check(tokens)
+    converted = []
+    for kind, value in tokens:
+        if kind == "ACCESSOR":
+            raise ArgoError(f"No parameter '{value.split('.')[0]}' found.")
+        if kind in ("SEPARATOR", "TERNARY") or (kind not in _GV_OPERAND and value not in _GV_SIMULATED):
+            raise SimulatorError(f"govaluate {kind} {value!r} is not simulated by argo_sim")
+        if kind in ("NUMERIC", "TIME"):
+            converted.append(_Tok("num", value))
+        elif kind == "BOOLEAN":
+            converted.append(_Tok("bool", value))
+        elif kind == "STRING":
+            converted.append(_Tok("str", value))
         else:
-            op = next((o for o in _GV_OPERATORS if expr.startswith(o, index)), None)
-            if op is None:
-                raise ArgoError(f"Invalid token: '{ch}'")
-            tokens.append(_Tok("op", op))
-            index += len(op)
-    return tokens
-
-
-def _gv_string(expr: str, index: int) -> tuple[str, int]:
-    quote, index, chars = expr[index], index + 1, []
-    while index < len(expr) and expr[index] != quote:
-        if expr[index] == "\\" and index + 1 < len(expr):
-            index += 1
-        chars.append(expr[index])
-        index += 1
-    if index >= len(expr):
-        raise ArgoError("Unclosed string literal")
-    return "".join(chars), index + 1
+            converted.append(_Tok("op", value))
+    return converted
 
 
 def _gv_literal(text: str) -> _Tok:
@@ -604,19 +705,21 @@ def _gv_eval(node: Any) -> Any:
             return not value
         if op == "neg" and _is_num(value):
             return -value
-        raise ArgoError(f"Value '{value}' cannot be used with the prefix '{'!' if op == 'not' else '-'}'")
+        raise ArgoError(
+            f"Value '{_gv_text(value)}' cannot be used with the prefix '{'!' if op == 'not' else '-'}'"
+        )
     left = _gv_eval(node[1])
     if op in ("&&", "||"):
         if not isinstance(left, bool):
             raise ArgoError(
-                f"Value '{left}' cannot be used with the logical operator '{op}', it is not a bool"
+                f"Value '{_gv_text(left)}' cannot be used with the logical operator '{op}', it is not a bool"
             )
         if (op == "&&" and not left) or (op == "||" and left):
             return left  # govaluate short-circuits
         right = _gv_eval(node[2])
         if not isinstance(right, bool):
             raise ArgoError(
-                f"Value '{right}' cannot be used with the logical operator '{op}', it is not a bool"
+                f"Value '{_gv_text(right)}' cannot be used with the logical operator '{op}', it is not a bool"
             )
         return right
     return _gv_binary(op, left, _gv_eval(node[2]))
@@ -632,17 +735,23 @@ def _gv_binary(op: str, left: Any, right: Any) -> Any:
         return same if op == "==" else not same
     if op in (">", ">=", "<", "<="):
         if not ((_is_num(left) and _is_num(right)) or (isinstance(left, str) and isinstance(right, str))):
-            raise ArgoError(f"Value '{left}' cannot be used with the comparator '{op}', it is not a number")
+            raise ArgoError(
+                f"Value '{_gv_text(left)}' cannot be used with the comparator '{op}', it is not a number"
+            )
         return {">": left > right, ">=": left >= right, "<": left < right, "<=": left <= right}[op]
     if op in ("=~", "!~"):
         if not (isinstance(left, str) and isinstance(right, str)):
-            raise ArgoError(f"Value '{left}' cannot be used with the comparator '{op}', it is not a string")
+            raise ArgoError(
+                f"Value '{_gv_text(left)}' cannot be used with the comparator '{op}', it is not a string"
+            )
         found = re.search(right, left) is not None
         return found if op == "=~" else not found
     if op == "+" and (isinstance(left, str) or isinstance(right, str)):
         return _gv_text(left) + _gv_text(right)
     if not (_is_num(left) and _is_num(right)):
-        raise ArgoError(f"Value '{left}' cannot be used with the modifier '{op}', it is not a number")
+        raise ArgoError(
+            f"Value '{_gv_text(left)}' cannot be used with the modifier '{op}', it is not a number"
+        )
     if op == "/" and right == 0:
         return float("inf") if left > 0 else float("-inf") if left < 0 else float("nan")
     return {
@@ -680,7 +789,7 @@ def when_holds(when: str) -> bool:
     except ArgoError as exc:
         raise ArgoError(f"Invalid 'when' expression '{when}': {exc}") from None
     if not isinstance(result, bool):
-        raise ArgoError(f"Expected boolean evaluation for '{when}'. Got {result}")
+        raise ArgoError(f"Expected boolean evaluation for '{when}'. Got {_gv_text(result)}")
     return result
 
 
@@ -894,8 +1003,11 @@ class _Scope:
     artifacts: dict[str, _Artifact] = field(default_factory=dict)
 
     def resolve_var(self, tag: str) -> str | _Artifact:
-        # wfScope.resolveVar: the whole field must be one tag
-        key = tag.removeprefix("{{").removesuffix("}}")
+        # wfScope.resolveVar → template.ResolveVar: the whole field is one key, its braces
+        # optional (trimmed when present, then the spaces inside)
+        key = tag.removeprefix("{{").removesuffix("}}").strip()
+        if key.startswith("="):
+            raise SimulatorError(f"expression {tag!r}: expressions are not simulated")
         if key in self.params:
             return self.params[key]
         if key in self.artifacts:
@@ -1879,9 +1991,14 @@ def _template_outputs(
     outputs = tmpl.get("outputs") or {}
     params: dict[str, str] = {}
     for param in outputs.get("parameters") or []:
-        value_from = param.get("valueFrom") or {}
+        if param.get("valueFrom") is None:
+            raise ArgoError("output parameters must have a valueFrom specified")
+        value_from = param["valueFrom"]
+        if value_from.get("expression"):
+            raise SimulatorError(f"output parameter {param['name']}: valueFrom.expression is not simulated")
         try:
-            value = scope.resolve_var(str(value_from.get("parameter") or ""))
+            # resolveParameter: no parameter (and no expression) is the empty string
+            value = scope.resolve_var(str(value_from["parameter"])) if value_from.get("parameter") else ""
         except ArgoError:
             if value_from.get("default") is None:
                 raise
@@ -1891,8 +2008,12 @@ def _template_outputs(
         params[param["name"]] = value
     artifacts: dict[str, Path] = {}
     for art in outputs.get("artifacts") or []:
+        if art.get("fromExpression"):
+            raise SimulatorError(f"output artifact {art['name']}: fromExpression is not simulated")
+        if not art.get("from"):
+            continue  # resolveArtifact: nothing to resolve, no output
         try:
-            resolved = scope.resolve_var(str(art.get("from") or ""))
+            resolved = scope.resolve_var(str(art["from"]))
         except ArgoError:
             if art.get("optional"):
                 continue

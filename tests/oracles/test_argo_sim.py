@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.oracles.argo import govaluate_when
 from tests.oracles.argo_sim import (
     ArgoError,
     SimulatorError,
@@ -324,6 +325,88 @@ def test_bad_when_expressions_are_errors(when: str) -> None:
         when_holds(when)
 
 
+# What flowc's `when` expressions are made of, and the texts values can splice into them.
+WHEN_DIFFERENTIAL = [
+    "0.91 > 0.85",
+    "2 == 2.0",
+    "-1 < -0.5",
+    "-2.5 < -2",
+    "1 == '1'",
+    "fast != full",
+    "'b' > 'a' && !(1 > 2)",
+    "true || 1 > 'x'",
+    "false && 1 > 'x'",
+    "abc =~ '^a'",
+    "(5 > 3) && (!(2 < 1))",
+    "!(3 == 3) && 4 >= 4",
+    "9007199254740993 > 9007199254740992",  # float64: both are 2**53
+    "9007199254740991 < 9007199254740992",
+    "0 == false",  # no coercion: Python says True
+    "1 == true",
+    "true == true",
+    "false != true",
+    "true > false",  # Python says True
+    "1e-05 > 0.5",  # no exponent form in govaluate
+    "5e-05 < 0.001",
+    "1.5e+20 > 1",
+    "-5e-07 < 0",
+    "NaN > 0",
+    "Infinity > 0",
+    "3 <-5",  # one symbol `<-`
+    "3 < -5",
+    "-abc == x",  # a bare word after `-` no longer parses once it is a string
+    "abc == -1",
+    "a'b == a'b",
+    "'a\"  == 'a'",  # a string ends at either quote
+    "[a b] == 'a b'",
+    "0x1F == 31",
+    "1.2.3 > 1",
+    ". == 1",
+    "1. == 1",
+    ".5 == 0.5",
+    "foo.Bar == 1",
+    "foo.bar == 1",
+    "foo. == 1",
+    "x(1)",
+    "== 1",
+    "1 ==",
+    "(1 == 1",
+    "1 == 1)",
+    "prod-eu == prod-eu",
+    "1 > 'x'",
+    "5",
+    "'x'",
+    "{{tasks.a.outputs.parameters.x}} == 0",
+    "'2025-01-15' < '2025-02-01'",
+    "1 + 2 == 3",
+    "7 % 4 == 3",
+    "10 / 4 == 2.5",
+    "'a' + 1 == 'a1'",
+    "!true == false",
+    "-(2) == -2",
+]
+
+
+def test_when_expressions_agree_with_argos_own_govaluate() -> None:
+    """The controller's code (`shouldExecute` with the govaluate Argo pins) is the oracle: the
+    same value, or an error with the same message."""
+    expected = govaluate_when(WHEN_DIFFERENTIAL)
+    mismatches = []
+    for when, want in zip(WHEN_DIFFERENTIAL, expected, strict=True):
+        try:
+            got: dict[str, Any] = {"value": when_holds(when)}
+        except ArgoError as exc:
+            got = {"error": str(exc)}
+        if isinstance(want.get("value"), bool):
+            ok = got == want
+        else:  # an error, or a value that is not a bool: Argo errors either way
+            reason = want.get("error", "Expected boolean evaluation")
+            ok = "error" in got and reason in got["error"]
+        if not ok:
+            mismatches.append((when, want, got))
+    assert mismatches == []
+
+
 SKIPPED_REF = """
     kind: Workflow
     metadata: {generateName: skipref-}
@@ -430,10 +513,11 @@ def test_with_param_items_keep_their_raw_json_text(tmp_path: Path) -> None:
         "1e-05",
         'a\\"b',
         '{"a":[1,2],"z":1}',
-        "[]",
+        "null",  # a List (GetType) whose nil slice (GetListVal) marshals as `null`
         "true",
         "x<y&z",
     ]
+    assert run.find("each")[4].name == "each(4:[])"  # generateNodeName formats it with %v
 
 
 def test_loop_outputs_aggregate_by_item_index_succeeded_iterations_only(tmp_path: Path) -> None:
@@ -614,6 +698,45 @@ def test_nested_dag_with_inputs_outputs_and_artifacts(tmp_path: Path) -> None:
     assert run.outputs == {"n": "2"}
     assert run.artifacts["report"].read_text() == ">alpha<\n>beta<"
     assert run.task("read").stdout == ">alpha<\n>beta<\n"
+
+
+RETURNS_INPUT = """
+    kind: Workflow
+    metadata: {generateName: returns-}
+    spec:
+      entrypoint: main
+      arguments: {parameters: [{name: x, value: '3'}]}
+      templates:
+      - name: main
+        inputs: {parameters: [{name: x}]}
+        outputs:
+          parameters:
+          - {name: out, valueFrom: {parameter: %s}}
+          - {name: empty, valueFrom: {default: unused}}  # argo lint refuses it; resolveParameter gives ""
+        dag:
+          tasks:
+          - {name: e, template: echo, arguments: {parameters: [{name: v, value: '{{inputs.parameters.x}}'}]}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("parameter", "outputs", "error"),
+    [
+        # SubstituteParams replaces the tag in the outputs too, then ResolveVar looks for "3"
+        ("'{{inputs.parameters.x}}'", None, "Unable to resolve: {{3}}"),
+        ("inputs.parameters.x", {"out": "3", "empty": ""}, None),  # the bare scope key resolves
+        ("'{{ tasks.e.outputs.parameters.output }}'", {"out": "3", "empty": ""}, None),
+    ],
+)
+def test_dag_outputs_resolve_like_resolve_var(
+    tmp_path: Path, parameter: str, outputs: dict[str, str] | None, error: str | None
+) -> None:
+    run = _run(tmp_path, RETURNS_INPUT % parameter, ECHO)
+    if error is None:
+        assert run.status == "Succeeded", run.message
+        assert run.outputs == outputs
+    else:
+        assert run.status == "Error" and error in run.message
 
 
 def test_a_loop_over_a_nested_dag_aggregates_the_dag_outputs(tmp_path: Path) -> None:
@@ -910,6 +1033,10 @@ def test_go_json_details() -> None:
         '[{"a":1,"b":2},[10000000000000000000]]'
     )
     assert render_item('{"k": "a\\u00e9<"}') == {"item": '{"k":"a\\u00e9\\u003c"}', "item.k": "a\\u00e9<"}
+    # Item.GetType calls `null` a List; GetListVal leaves the slice nil, which marshals as `null`
+    assert render_item("null") == {"item": "null"}
+    assert render_item("[1, null]") == {"item": "[1,null]"}
+    assert render_item('{"k": null}') == {"item": '{"k":null}', "item.k": "null"}
 
 
 # --- artifacts and the pod contract ---------------------------------------------------------------

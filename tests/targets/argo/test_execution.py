@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flowc.compiler import types as t
 from flowc.compiler.frontend.loader import load_flow
-from flowc.compiler.shipping import is_str_like
 from flowc.targets import CompileOptions, load_target
+from flowc.targets.argo.outputs import decode_outputs
 
 from tests.oracles.argo_sim import run_workflow
 
@@ -58,15 +57,6 @@ def in_process(
     return getattr(importlib.import_module(example), flow)(**params)
 
 
-def decode(text: str, typ: t.Type) -> Any:
-    """A flow output's text as the runtime contract defines it (see `compiler.shipping`)."""
-    if isinstance(typ, t.OptionalT):
-        return None if text == "null" else decode(text, typ.inner)
-    if is_str_like(typ):
-        return text
-    return json.loads(text)
-
-
 @pytest.mark.parametrize(
     ("example", "flow", "argo_params", "py_params"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
 )
@@ -88,6 +78,6 @@ def test_argo_run_equals_the_python_call(
     loaded = load_flow(EXAMPLES / f"{example}.py", flow)
     assert loaded.program is not None
     entry = loaded.program.flow(loaded.program.entry or "")
-    got = [decode(run.outputs[o.name], o.type) for o in entry.outputs]
+    got = list(decode_outputs(entry, run.outputs).values())
     want = list(expected) if len(entry.outputs) > 1 else [expected] if entry.outputs else []
     assert got == want
