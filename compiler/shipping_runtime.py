@@ -40,7 +40,8 @@ Generated code carries no comments, so the explanations are here, next to the li
   the engine, or an item of a decoded list/dict. Strings are decoded again where the type isn't
   text (engines collect fanned-in outputs as a JSON list of their texts: `["0.5", "[1,2]"]`),
   and an integral float is an `int` where one is declared (KFP hands collected ints back as
-  floats). `value` is the top level: `null` is `None` for an `Optional`, and `Any` keeps text
+  floats). An `Optional` item that is the text `null` is `None`: Argo collects an output
+  written `null` as that text. `value` is the top level: `null` is `None` for an `Optional`, and `Any` keeps text
   that isn't JSON. It is also what `shipping.value_reader` hands to other generated scripts.
 - `loc` finds an artifact input: a path, or a directory of items named by index or key.
 - `enc` is a value output's text form: JSON lets numpy arrays and scalars through `tolist()`.
@@ -93,7 +94,7 @@ def _flowc_art(t):
 def _flowc_dec(v, t, w):
     k = t["k"]
     if k == "any": return v  # ?d_any
-    if k == "optional": return None if v is None else _flowc_dec(v, t["inner"], w)  # ?d_optional
+    if k == "optional": return None if v is None or v == "null" else _flowc_dec(v, t["inner"], w)  # ?d_optional
     if k == "runstatus":  # ?d_runstatus
         try: return _flowc_RunStatus(v)  # ?d_runstatus
         except (TypeError, ValueError): _flowc_fail("%s: unknown run status %r" % (w, v))  # ?d_runstatus

@@ -209,7 +209,7 @@ def _show(t):
  return "%s[%s]" % (t["k"], _show(s)) if s else t["k"]
 def _dec(v, t, w):
  k = t["k"]
- if k == "optional": return None if v is None else _dec(v, t["inner"], w)
+ if k == "optional": return None if v is None or v == "null" else _dec(v, t["inner"], w)
  if k == "str" and type(v) is str: return v
  _fail("%s: expected %s, got %.80r" % (w, _show(t), v))
 def _value(n, t):
@@ -364,7 +364,7 @@ def _show(t):
  return "%s[%s]" % (t["k"], _show(s)) if s else t["k"]
 def _dec(v, t, w):
  k = t["k"]
- if k == "optional": return None if v is None else _dec(v, t["inner"], w)
+ if k == "optional": return None if v is None or v == "null" else _dec(v, t["inner"], w)
  if k == "str" and type(v) is str: return v
  _fail("%s: expected %s, got %.80r" % (w, _show(t), v))
 def _value(n, t):
@@ -402,7 +402,7 @@ def _show(t):
  return "%s[%s]" % (t["k"], _show(s)) if s else t["k"]
 def _dec(v, t, w):
  k = t["k"]
- if k == "optional": return None if v is None else _dec(v, t["inner"], w)
+ if k == "optional": return None if v is None or v == "null" else _dec(v, t["inner"], w)
  while isinstance(v, str) and k != "str":
   try: v = _json.loads(v)
   except ValueError: break
@@ -572,7 +572,7 @@ def _show(t):
  return "%s[%s]" % (t["k"], _show(s)) if s else t["k"]
 def _dec(v, t, w):
  k = t["k"]
- if k == "optional": return None if v is None else _dec(v, t["inner"], w)
+ if k == "optional": return None if v is None or v == "null" else _dec(v, t["inner"], w)
  if k == "str" and type(v) is str: return v
  _fail("%s: expected %s, got %.80r" % (w, _show(t), v))
 def _value(n, t):

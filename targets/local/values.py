@@ -42,7 +42,8 @@ def _decode(value: Any, typ: t.Type) -> Any:
     if isinstance(typ, t.AnyT):
         return value
     if isinstance(typ, t.OptionalT):
-        return None if value is None else _decode(value, typ.inner)
+        # an item collected as text (Argo's list of output texts) spells None `null`, as a value does
+        return None if value is None or value == "null" else _decode(value, typ.inner)
     while isinstance(value, str) and not is_str_like(typ):
         try:
             value = json.loads(value)

@@ -346,6 +346,37 @@ def test_collected_outputs_read_back_as_python_values(tmp_path: Path) -> None:
     assert json.loads(run.outputs["output_4"]) == [1, 2, 3]  # results are collected as JSON
 
 
+OPTIONAL_ITEMS = """
+from typing import NamedTuple, Optional
+from flowc import flow, step
+
+class R(NamedTuple):
+    v: Optional[int]
+    s: str
+
+@step
+def mk(i: int) -> R:
+    return R(None if i == 2 else i, "x")
+
+@step
+def show(xs: list[Optional[int]]) -> str:
+    return repr(xs)
+
+@flow
+def optional_items(items: list[int] = [1, 2, 3]) -> tuple[str, list[Optional[int]]]:
+    rs = [mk(i) for i in items]
+    vs = [r.v for r in rs]
+    return (show(vs), vs)
+"""
+
+
+def test_collected_optional_items_keep_their_none(tmp_path: Path) -> None:
+    """Argo collects an output written `null` as the text `null` (`["1","null","3"]`): the
+    fan-in step and the flow's outputs read it as None."""
+    _, run = assert_same_run(tmp_path, OPTIONAL_ITEMS, "optional_items", {})
+    assert json.loads(run.outputs["output_1"]) == ["1", "null", "3"]
+
+
 def test_outputs_that_argo_re_encoded_are_refused(tmp_path: Path) -> None:
     source = """
     from flowc import flow, step
