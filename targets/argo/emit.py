@@ -276,6 +276,7 @@ class Emitter:
                 continue
             task = self._task(scope, node) if isinstance(node, ir.Task) else self._loop_task(scope, node)
             task["_deps"] = self._depends(scope, node, cond_deps)
+            task["_data"] = set().union(*(self._producers(scope, v) for v in _node_values(node))) - {node.id}
             if when:
                 task["when"] = when
             tasks.append(task)
@@ -286,8 +287,11 @@ class Emitter:
         lists with `continueOn`: Argo allows `continueOn` only there, and only a failure it
         continues on doesn't fail the workflow."""
         lenient = {t["name"] for t in tasks if self._continues(scope, t["name"])}
+        guards: dict[str, set[str]] = {}
         for task in tasks:
             deps = task.pop("_deps")
+            data = task.pop("_data", set(deps))  # a condition task reads every task it waits for
+            guards[task["name"]] = _guard(task, deps, data, lenient, guards)
             if deps and lenient:
                 task["dependencies"] = deps
             elif deps:
@@ -1094,6 +1098,20 @@ def _toleration(tol: ir.Toleration) -> dict[str, Any]:
     if tol.toleration_seconds is not None:
         out["tolerationSeconds"] = tol.toleration_seconds
     return out
+
+
+def _guard(
+    task: dict[str, Any], deps: list[str], data: set[str], lenient: set[str], guards: dict[str, set[str]]
+) -> set[str]:
+    """The `continue_on_failure` tasks this task needs to have succeeded: those whose outputs it
+    reads, and those of the tasks it waits for. Argo runs a task after a failed `continueOn`
+    dependency, and it would read outputs that were never written; a `when` on their status
+    skips it instead, as `flowc run` does. Tasks only ordered after one still run."""
+    guard = (data & lenient).union(*(guards.get(d, set()) for d in deps))
+    if guard:
+        checks = " && ".join(f"{{{{tasks.{name}.status}}}} == Succeeded" for name in sorted(guard))
+        task["when"] = f"({task['when']}) && {checks}" if task.get("when") else checks
+    return guard
 
 
 _TASK_ORDER = ("name", "template", "depends", "dependencies", "when", "withItems", "withParam", "arguments")

@@ -554,3 +554,54 @@ def test_reading_an_empty_by_default_fan_out_is_a_warning_on_argo_4(tmp_path: Pa
     assert [(d.code, d.span.line) for d in result.diagnostics] == [("FC507", 14)]  # `a`: total reads it
     result, _ = compile_source(tmp_path, EMPTY_BY_DEFAULT, "by_default", argo_version=3)
     assert result.diagnostics == ()
+
+
+TOLERATED = """
+from flowc import after, flow, step
+
+@step(continue_on_failure=True)
+def soft(x: int) -> int:
+    if x > 0:
+        raise ValueError("soft")
+    return x
+
+@step
+def use(v: int) -> int:
+    print(f"MARK:use {v}")
+    return v
+
+@step
+def later(v: int) -> int:
+    print(f"MARK:later {v}")
+    return v
+
+@step
+def mark(tag: str) -> str:
+    print("MARK:" + tag)
+    return tag
+
+@flow
+def tolerated(x: int = 1) -> None:
+    s = soft(x)
+    u = use(s)
+    later(u)
+    with after(s):
+        mark("ordered")
+"""
+
+
+@pytest.mark.parametrize("x", [0, 1])
+def test_a_tolerated_failure_skips_what_reads_it_and_runs_what_is_only_ordered(
+    tmp_path: Path, x: int
+) -> None:
+    """After a `continue_on_failure` task failed, Argo would start the tasks reading its outputs
+    with the outputs' tags unresolved; a `when` on its status skips them (and what comes after
+    them) instead, as `flowc run` does. Tasks only ordered after it run."""
+    document, entry = compile_ok(tmp_path, TOLERATED, "tolerated")
+    run, marks = argo_call(tmp_path, document, entry, {"x": x})
+    if x == 0:
+        assert run.status == "Succeeded", run.message
+        assert marks == ["later 0", "ordered", "use 0"]
+    else:
+        assert marks == ["ordered"]  # `use` and `later` never ran with an unwritten input
+        assert {n.task for n in run.nodes if n.phase == "Skipped"} >= {"use", "later"}
