@@ -325,6 +325,10 @@ class Emitter:
         alist: Spec = {}
         for p in params:
             if p.name not in values:
+                # A sub-pipeline's default is its own, but kfp.local takes an omitted input of a
+                # sub-DAG from the caller's input of the same name: say the default explicitly.
+                if task.kind == "flow" and p.default is not None and not kinds.takes_artifacts(p.type):
+                    plist[p.name] = self._param_spec(dag, p.default, p.type, plist)
                 continue
             value = values[p.name]
             if kinds.takes_artifacts(p.type):
