@@ -1041,7 +1041,7 @@ def _decoding_flags(descriptors: Iterable[Descriptor]) -> set[str]:
             flags.add(("d_strlit" if _str_values(node) else "d_lit") if kind == "literal" else f"d_{kind}")
     if flags & _PARSED_KINDS:
         flags.add("d_parse")
-    if flags & {"d_str", "d_strlit"}:
+    if flags & {"d_str", "d_strlit", "d_any"}:  # a string loop item may reach these quoted
         flags.add("quoted")
     if any(f.startswith("d_") for f in flags - {"d_str"}):
         flags.add("dec")

@@ -354,14 +354,33 @@ class Emitter:
     ) -> list[dict[str, Any]]:
         """The argument for `p`, and for a string that may be a loop item, its JSON flag."""
         text = self._param_text(scope, value, p.type)
-        flag = self._json_flag(scope, value) if (callee, p.name) in self._json_inputs else None
+        flag = self._json_flag(scope, value, p.type) if (callee, p.name) in self._json_inputs else None
+        if isinstance(value, ir.LoopItem) and isinstance(p.type, t.AnyT):
+            self._any_item(scope, value)
         if flag == "1":
             text = f'"{text}"'  # the item's rendering is a JSON string body: make it a JSON string
         entry = [{"name": p.name, "value": text}]
         return entry + ([{"name": f"{p.name}__json", "value": flag}] if flag not in (None, "0") else [])
 
-    def _json_flag(self, scope: Scope, value: ir.Value) -> str:
-        if isinstance(value, ir.LoopItem) and is_str_like(self._type_of(scope, value)):
+    def _any_item(self, scope: Scope, value: ir.LoopItem) -> None:
+        """An `Any` loop item for an `Any` parameter: Argo renders a string item with its JSON
+        escapes and without quotes, like the JSON of a number or a list, so a string that needs
+        escaping (quotes, newlines, non-ASCII) can't arrive as it was."""
+        if not isinstance(self._type_of(scope, value), t.AnyT):
+            return
+        self.diagnostics.append(
+            diagnostic(
+                "FC507",
+                value.span,
+                target=TARGET,
+                what="a loop item of type `Any` passed to an `Any` parameter (a string item arrives "
+                "with Argo's JSON escapes: quotes, newlines and non-ASCII as `\\\"`, `\\n`, `\\u00fc`)",
+                hint="type the list's items, or the parameter, `str` where they are strings",
+            )
+        )
+
+    def _json_flag(self, scope: Scope, value: ir.Value, param: t.Type) -> str:
+        if isinstance(value, ir.LoopItem) and _quoted_item(self._type_of(scope, value), param):
             return "1"
         if isinstance(value, ir.ParamRef) and (scope.flow.key, value.name) in self._json_inputs:
             return self._ref(scope, ir.ParamRef(f"{value.name}__json", value.span))
@@ -686,7 +705,9 @@ class Emitter:
         ]
         refs = {f"v{i}": v for i, v in enumerate(_unique(values))}
         flags = {
-            k: self._json_flag(scope, v) if is_str_like(self._type_of(scope, v)) else "0"
+            k: self._json_flag(scope, v, self._type_of(scope, v))
+            if is_str_like(self._type_of(scope, v))
+            else "0"
             for k, v in refs.items()
         }
         template = self._condition_template(scope, branch, refs, flags)
@@ -972,17 +993,29 @@ def _json_inputs(program: ir.Program) -> set[tuple[str, str]]:
                 params = {p.name: p for p in _callee_params(program, task)}
                 for arg in task.args:
                     key = (task.callee, arg.param)
-                    if key in found or arg.param not in params or not is_str_like(params[arg.param].type):
+                    if key in found or arg.param not in params or not _may_be_text(params[arg.param].type):
                         continue
                     value = arg.value
-                    item = isinstance(value, ir.LoopItem) and is_str_like(
-                        ir.value_type(program, flow, value, loops)
+                    item = isinstance(value, ir.LoopItem) and _quoted_item(
+                        ir.value_type(program, flow, value, loops), params[arg.param].type
                     )
                     forwarded = isinstance(value, ir.ParamRef) and (flow.key, value.name) in found
                     if item or forwarded:
                         found.add(key)
                         changed = True
     return found
+
+
+def _may_be_text(typ: t.Type) -> bool:
+    return is_str_like(typ) or isinstance(typ, t.AnyT)
+
+
+def _quoted_item(item: t.Type, param: t.Type) -> bool:
+    """Whether a loop item of type `item` reaches a parameter of type `param` quoted as a JSON
+    string: when it surely is a string, or when the parameter takes only strings (an `Any`
+    item that isn't one would fail there anyway). An `Any` item for an `Any` parameter can't
+    be: Argo renders the string "3" and the number 3 alike."""
+    return (is_str_like(item) and _may_be_text(param)) or (isinstance(item, t.AnyT) and is_str_like(param))
 
 
 def _callee_params(program: ir.Program, task: ir.Task) -> tuple[ir.Param, ...]:

@@ -605,3 +605,44 @@ def test_a_tolerated_failure_skips_what_reads_it_and_runs_what_is_only_ordered(
     else:
         assert marks == ["ordered"]  # `use` and `later` never ran with an unwritten input
         assert {n.task for n in run.nodes if n.phase == "Skipped"} >= {"use", "later"}
+
+
+ANY_ITEMS = """
+from typing import Any
+from flowc import flow, step
+
+@step
+def echo(s: str) -> str:
+    return s
+
+@step
+def echo_any(v: Any) -> Any:
+    return v
+
+@flow
+def any_items(rows: list[dict[str, Any]] = [{"k": "plain"}], strs: list[str] = ["plain"],
+              anys: list[Any] = ["x"]) -> tuple[list[str], list[Any], list[Any], list[Any]]:
+    a = [echo(r["k"]) for r in rows]
+    b = [echo_any(s) for s in strs]
+    c = [echo_any(x) for x in anys]
+    d = [echo_any(r["k"]) for r in rows]
+    return (a, b, c, d)
+"""
+
+HOSTILE_TEXT = 'q"uote nl\\nx \\u00fc'
+
+
+def test_string_loop_items_reach_parameters_unescaped(tmp_path: Path) -> None:
+    """Argo renders a string `{{item}}` with its JSON escapes but without its quotes: a loop
+    item travels quoted where it surely is a string (a `str` item into an `Any` parameter) or
+    must be one (an `Any` item into a `str` parameter)."""
+    params = {"rows": [{"k": HOSTILE_TEXT}], "strs": [HOSTILE_TEXT], "anys": [3, [1, "a"]]}
+    source = ANY_ITEMS.replace('d = [echo_any(r["k"]) for r in rows]', "d = [echo(s) for s in strs]")
+    assert_same_run(tmp_path, source, "any_items", params)
+
+
+def test_an_any_item_for_an_any_parameter_is_a_warning(tmp_path: Path) -> None:
+    """Argo renders the string "3" and the number 3 alike: such an item can't be quoted."""
+    result, _ = compile_source(tmp_path, ANY_ITEMS, "any_items")
+    assert result.ok
+    assert sorted((d.code, d.span.line) for d in result.diagnostics) == [("FC507", 18), ("FC507", 19)]
