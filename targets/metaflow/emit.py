@@ -504,7 +504,12 @@ class Emitter:
 
     def cond(self, cond: ir.Cond) -> str:
         if isinstance(cond, ir.Compare):
-            return f"{self.operand(cond.left)} {_OPS[cond.op]} {self.operand(cond.right)}"
+            op = _OPS[cond.op]
+            if op in ("is", "is not") and isinstance(cond.left, ir.Const) and cond.left.value is not None:
+                # a sub-flow's parameter bound to a literal: `3 is not None` is a SyntaxWarning
+                # (an error under -W error), and with None on the right `!=` means the same
+                op = "==" if op == "is" else "!="
+            return f"{self.operand(cond.left)} {op} {self.operand(cond.right)}"
         if isinstance(cond, ir.Truthy):
             return self.operand(cond.value)
         if isinstance(cond, ir.Not):
