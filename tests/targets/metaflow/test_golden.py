@@ -46,6 +46,9 @@ def test_every_golden_file_has_an_example() -> None:
 
 
 def test_metaflows_graph_check_accepts_every_example(compiled: dict[str, bytes], tmp_path: Path) -> None:
+    # Metaflow makes its local datastore `.metaflow` in the working directory when none is found
+    # above it: checks started side by side would race to create it (FileExistsError)
+    (tmp_path / ".metaflow").mkdir()
     files = []
     for name, data in compiled.items():
         path = tmp_path / name.replace(".", "_", 1)

@@ -116,7 +116,11 @@ def pool() -> Any:
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("metaflow-runs")
+    path = tmp_path_factory.mktemp("metaflow-runs")
+    # Metaflow makes its local datastore `.metaflow` in the working directory when none is
+    # found above it: runs started side by side would race to create it (FileExistsError)
+    (path / ".metaflow").mkdir()
+    return path
 
 
 def compile_source(folder: Path, source: str) -> Path:
