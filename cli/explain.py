@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 from flowc.compiler.diagnostics import FlowcError
-from flowc.compiler.rules import FAMILIES, RULES, rule_by_name_or_code
+from flowc.compiler.rules import FAMILIES, RULES, rule_by_name_or_code, select_codes, unknown_selectors
 
 
 def register(app: typer.Typer) -> None:
@@ -13,12 +13,15 @@ def register(app: typer.Typer) -> None:
 
 def explain(
     code: str = typer.Argument(None, help="A rule code (FC201) or name (type-mismatch)."),
-    list_rules: bool = typer.Option(False, "--list", help="List every rule."),
+    list_rules: bool = typer.Option(
+        False, "--list", help="List every rule, or with a code or prefix (FC2) the rules it selects."
+    ),
 ) -> int:
     """Explain a diagnostic code."""
     if list_rules or code is None:
+        selected = _selected(code) if code is not None else frozenset(RULES)
         for family, title in FAMILIES.items():
-            rules = [r for r in RULES.values() if r.code.startswith(family)]
+            rules = [r for r in RULES.values() if r.code.startswith(family) and r.code in selected]
             if rules:
                 typer.echo(f"{family}xx  {title}")
                 for r in rules:
@@ -32,3 +35,9 @@ def explain(
     )
     typer.echo(rule.doc)
     return 0
+
+
+def _selected(prefix: str) -> frozenset[str]:
+    if unknown_selectors([prefix]):
+        raise FlowcError(f"no rule code starts with {prefix!r}; `flowc explain --list` lists them")
+    return select_codes([prefix], None)

@@ -99,6 +99,8 @@ def _parse(text: str, typ: t.Type) -> Any:
 
 
 def _artifact_param(text: str) -> str:
+    if not text.strip():  # `Path("")` is the working directory, which always exists
+        raise ValueError("an artifact is a path to an existing file or directory; got an empty path")
     path = Path(text).expanduser().resolve()
     if not path.exists():
         raise ValueError(f"an artifact is a path to an existing file or directory; {text} does not exist")

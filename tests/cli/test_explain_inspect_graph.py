@@ -100,6 +100,18 @@ def test_explain_list_lists_every_code(run: Run) -> None:
         assert re.search(rf"{rule.code}\s+{re.escape(rule.name)}\b", out), rule.code
 
 
+@pytest.mark.parametrize("prefix", ["FC2", "FC201", "fc5"])
+def test_explain_list_with_a_prefix_lists_what_it_selects(run: Run, prefix: str) -> None:
+    code, out, _ = run("explain", "--list", prefix)
+    assert code == 0
+    assert set(re.findall(r"\bFC\d{3}\b", out)) == {c for c in RULES if c.startswith(prefix.upper())}
+
+
+def test_explain_list_with_an_unknown_prefix_exits_2(run: Run) -> None:
+    code, out, _ = run("explain", "--list", "FC77")
+    assert (code, out) == (2, "")
+
+
 # --- inspect ----------------------------------------------------------------------------------------
 
 
