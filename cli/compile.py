@@ -15,13 +15,11 @@ import tempfile
 from pathlib import Path
 
 import typer
-from flowc.cli import render
-from flowc.cli.load import load_or_report, shown_diagnostics
+from flowc.cli.load import compile_or_report, load_or_report
 from flowc.cli.options import split_target
 from flowc.compiler.batch import skip_final_collection
 from flowc.compiler.config import Config, governing_config
 from flowc.compiler.diagnostics import FlowcError
-from flowc.compiler.frontend.loader import LoadResult
 from flowc.targets import CompileOptions, Output, load_target
 
 from flowc import __version__
@@ -67,10 +65,8 @@ def compile_flow(
     targets = [target] if target is not None else list(settings.raw.get("targets", []))
     directory = output_dir if output_dir is not None else _configured_dir(settings)
     directory = None if directory == Path("-") else directory
-    _check_request(targets, directory, check, diff)
-    if (argo_kind is not None or argo_version is not None) and "argo" not in targets:
-        raise FlowcError("--argo-kind and --argo-version are for --target argo")
-    loaded = load_or_report(target_path)
+    _check_request(targets, directory, check, diff, argo_kind is not None or argo_version is not None)
+    loaded = load_or_report(target_path, settings)
     if isinstance(loaded, int):
         return loaded
     assert loaded.program is not None
@@ -79,7 +75,7 @@ def compile_flow(
     )
     outputs: list[Output] = []
     for name in targets:
-        compiled = _compile_one(name, loaded, options, settings)
+        compiled = compile_or_report(name, loaded, options, settings)
         if compiled is None:
             return 1
         outputs += compiled
@@ -107,7 +103,10 @@ def _configured_dir(settings: Config) -> Path | None:
     return settings.path.parent / str(configured)
 
 
-def _check_request(targets: list[str], directory: Path | None, check: bool, diff: bool) -> None:
+def _check_request(
+    targets: list[str], directory: Path | None, check: bool, diff: bool, argo_flags: bool
+) -> None:
+    """Usage errors, before the flow is read."""
     if not targets:
         raise FlowcError("give the engine with --target argo, kfp or metaflow (or `targets` in [tool.flowc])")
     for name in targets:
@@ -118,20 +117,8 @@ def _check_request(targets: list[str], directory: Path | None, check: bool, diff
         raise FlowcError(
             f"{len(targets)} targets ({', '.join(targets)}) write several files: give the directory with -o DIR"
         )
-
-
-def _compile_one(
-    name: str, loaded: LoadResult, options: CompileOptions, settings: Config
-) -> list[Output] | None:
-    """One target's files, after printing its diagnostics; None when it failed."""
-    assert loaded.program is not None
-    result = load_target(name).compile(loaded.program, options)
-    shown = shown_diagnostics(result.diagnostics, loaded.sources, settings)
-    if not result.ok and not any(d.is_error for d in shown):
-        shown = list(result.diagnostics)  # no output without them: a suppressed error still stops it
-    if shown:
-        render.render("full", shown, loaded.sources, 1, summary=False)
-    return list(result.outputs) if result.ok else None
+    if argo_flags and "argo" not in targets:
+        raise FlowcError("--argo-kind and --argo-version are for --target argo")
 
 
 def _refuse_sources(directory: Path, outputs: list[Output], sources: dict[str, str]) -> None:
@@ -238,16 +225,12 @@ def unified_diff(old: str, new: str, old_name: str, new_name: str) -> list[str]:
 
 
 def write_output(path: Path, data: bytes) -> None:
-    """`write_atomic`, with a file-system failure said plainly (exit 2), not as a bug."""
+    """`write_atomic`, with a file-system failure said plainly (exit 2), not as a bug, and of
+    the output: its temporary file is flowc's business."""
     try:
         write_atomic(path, data)
     except OSError as exc:
-        where = exc.filename if isinstance(exc.filename, str) and not _is_temporary(exc.filename) else path
-        raise FlowcError(f"{where}: cannot write: {exc.strerror or exc}") from None
-
-
-def _is_temporary(name: str) -> bool:
-    return Path(name).name.startswith(".") and name.endswith(".tmp")
+        raise FlowcError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -16,20 +16,23 @@ from flowc.compiler.config import Config, governing_config
 from flowc.compiler.diagnostics import Diagnostic
 from flowc.compiler.frontend.loader import LoadResult, load_flow
 from flowc.compiler.lint import internal_error
+from flowc.targets import CompileOptions, Output, load_target
 
 
-def load_or_report(target: str) -> LoadResult | int:
+def load_or_report(target: str, settings: Config | None = None) -> LoadResult | int:
     """The selected flow, or the exit code after printing why it cannot be used: 1 for errors
-    in the flow, 2 when flowc itself failed. Warnings are printed and the flow returned."""
+    in the flow, 2 when flowc itself failed. Warnings are printed and the flow returned.
+    `settings`: the file's configuration, when the command has read it already."""
     path, flow = split_target(target)
     try:
         result = load_flow(path, flow)
     except Exception as exc:  # an unexpected failure is an internal error, never a traceback
         render.render("full", [internal_error(str(path), "loading", exc)], {}, 1)
         return 2
-    shown = shown_diagnostics(result.diagnostics, result.sources, governing_config(path))
-    if result.program is None:
-        shown = list(result.diagnostics)  # nothing to go on with: a suppressed error still stops it
+    if result.program is None:  # nothing to go on with: a suppressed error still stops it
+        shown = list(result.diagnostics)
+    else:
+        shown = shown_diagnostics(result.diagnostics, result.sources, settings or governing_config(path))
     if shown:
         render.render("full", shown, result.sources, 1, summary=False)
     if result.program is None or any(d.is_error for d in shown):
@@ -46,3 +49,18 @@ def shown_diagnostics(
     enabled = enabled_codes(settings, None, None, None)
     kept = apply_suppressions(list(diagnostics), sources, enabled, linted=set())
     return [d for d in kept if d.code in enabled]
+
+
+def compile_or_report(
+    target: str, loaded: LoadResult, options: CompileOptions, settings: Config
+) -> tuple[Output, ...] | None:
+    """`target`'s files for the loaded flow, after printing the diagnostics the configuration
+    and the suppressions leave; None when the compile failed (its errors are then always shown)."""
+    assert loaded.program is not None
+    result = load_target(target).compile(loaded.program, options)
+    shown = shown_diagnostics(result.diagnostics, loaded.sources, settings)
+    if not result.ok and not any(d.is_error for d in shown):
+        shown = list(result.diagnostics)  # no output without them: a suppressed error still stops it
+    if shown:
+        render.render("full", shown, loaded.sources, 1, summary=False)
+    return result.outputs if result.ok else None

@@ -23,15 +23,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import typer
-from flowc.cli import render
 from flowc.cli.compile import compile_options
-from flowc.cli.load import load_or_report
+from flowc.cli.load import compile_or_report, load_or_report
 from flowc.cli.options import split_target
 from flowc.compiler import ir
 from flowc.compiler import types as t
 from flowc.compiler.config import Config, governing_config
 from flowc.compiler.diagnostics import FlowcError
-from flowc.targets import load_target
 
 from flowc import __version__
 
@@ -217,28 +215,24 @@ def _check_usage(request: Request) -> None:
 
 def _compile(request: Request) -> Compiled | int:
     """The compiled flow, or the exit code after its diagnostics were shown."""
-    loaded = load_or_report(request.target_path)
+    path = split_target(request.target_path)[0]
+    config = governing_config(path)
+    loaded = load_or_report(request.target_path, config)
     if isinstance(loaded, int):
         return loaded
     assert loaded.program is not None
     program = loaded.program
     flow = program.flow(program.entry or program.flows[0].key)
-    path = split_target(request.target_path)[0]
-    config = governing_config(path)
     options = compile_options(config, loaded.sources, request.argo_kind, request.argo_version, None)
     values = _parameters(flow, request.params, required=_runs(request, flow, options.argo_kind))
-    result = load_target(request.target).compile(program, options)
-    if result.diagnostics:
-        render.render("full", list(result.diagnostics), loaded.sources, 1, summary=False)
-    if not result.ok:
+    outputs = compile_or_report(request.target, loaded, options, config)
+    if outputs is None:
         return 1
     from flowc.targets import lineage  # only submit and --stamp pay for gitpython
 
     found = lineage.collect(path, loaded.sources, __version__)
     labels, annotations = lineage.as_labels(found, flow.name), lineage.as_annotations(found)
-    return Compiled(
-        flow, result.outputs[0].data, values, config, found, labels, annotations, lineage.summary(found)
-    )
+    return Compiled(flow, outputs[0].data, values, config, found, labels, annotations, lineage.summary(found))
 
 
 def _runs(request: Request, flow: ir.Flow, argo_kind: str) -> bool:

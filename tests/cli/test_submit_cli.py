@@ -384,6 +384,21 @@ def test_a_dry_run_of_a_dirty_tree_warns(project: git.Repo, capsys: pytest.Captu
     assert "--allow-dirty" in err
 
 
+@pytest.mark.parametrize("comment", ["", "  # flowc: ignore[FC507]"])
+def test_suppressed_target_warnings_are_not_shown(
+    project: git.Repo, capsys: pytest.CaptureFixture[str], comment: str
+) -> None:
+    """As for `compile`: a target's warning obeys `# flowc: ignore` and `[tool.flowc] ignore`."""
+    source = SUBMITTED_FLOW.replace("from flowc import", "from flowc import Retry,").replace(
+        "@step\ndef train", f"@step(retries=Retry(limit=2, on='transient')){comment}\ndef train"
+    )
+    Path("flow.py").write_text(source)
+    project.git.commit("-qam", "retries")
+    code, _out, err = submit(capsys, "-t", "kfp", "--dry-run")
+    assert code == 0
+    assert ("FC507" in err) == (not comment)
+
+
 @pytest.mark.parametrize(
     "param",
     ["epochs=five", "epochs", "nope=1", "tags=[1, 2]", "fast=maybe"],
