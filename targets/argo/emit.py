@@ -275,8 +275,9 @@ class Emitter:
                     self._condition_task(scope, node, tasks, when, cond_deps)
                 continue
             task = self._task(scope, node) if isinstance(node, ir.Task) else self._loop_task(scope, node)
-            task["_deps"] = self._depends(scope, node, cond_deps)
-            task["_data"] = set().union(*(self._producers(scope, v) for v in _node_values(node))) - {node.id}
+            reads = self._reads(scope, node)
+            task["_deps"] = self._depends(scope, node, cond_deps | reads)
+            task["_data"] = reads
             if when:
                 task["when"] = when
             tasks.append(task)
@@ -704,11 +705,9 @@ class Emitter:
             if not isinstance(v, ir.Const)
         ]
         refs = {f"v{i}": v for i, v in enumerate(_unique(values))}
+        types = {k: self._type_of(scope, v) for k, v in refs.items()}
         flags = {
-            k: self._json_flag(scope, v, self._type_of(scope, v))
-            if is_str_like(self._type_of(scope, v))
-            else "0"
-            for k, v in refs.items()
+            k: self._json_flag(scope, v, types[k]) if is_str_like(types[k]) else "0" for k, v in refs.items()
         }
         template = self._condition_template(scope, branch, refs, flags)
         entry: dict[str, Any] = {"name": name, "template": template}
@@ -759,10 +758,13 @@ class Emitter:
 
     # --- dependencies ------------------------------------------------------------------
 
-    def _depends(self, scope: Scope, node: ir.Task | ir.Loop, cond_deps: set[str]) -> list[str]:
-        needed = set(cond_deps)
-        for value in _node_values(node):
-            needed |= self._producers(scope, value)
+    def _reads(self, scope: Scope, node: ir.Task | ir.Loop) -> set[str]:
+        """The tasks and loops of this DAG whose outputs the node reads."""
+        return set().union(*(self._producers(scope, v) for v in _node_values(node))) - {node.id}
+
+    def _depends(self, scope: Scope, node: ir.Task | ir.Loop, reads: set[str]) -> list[str]:
+        """What the node waits for: what it reads (its conditions' values too), and its `after`."""
+        needed = set(reads)
         tasks = (
             [node]
             if isinstance(node, ir.Task)
