@@ -41,14 +41,12 @@ def decode_outputs(flow: ir.Flow, texts: Mapping[str, str]) -> dict[str, Any]:
 def _decode(text: str, typ: t.Type) -> Any:
     inner = typ
     while isinstance(inner, t.OptionalT):
-        if text == "null":
-            return None
         inner = inner.inner
     if isinstance(inner, t.ListT) and text == "":
         # what Argo v4 makes of what a fan-out that ran no iteration collected (PR #15841);
         # a step reads it as `[]` too (the runtime contract)
         return []
-    return decode_value(text, typ)
+    return decode_value(text, typ)  # `null` of an Optional included
 
 
 def reported_texts(workflow: Mapping[str, Any]) -> dict[str, str]:
