@@ -4,7 +4,8 @@ It shows conditions over task outputs, parameters and literals:
 
 - an ``if``/``elif``/``elif``/``else`` chain where exactly one branch runs, with
   comparisons (``<``, ``>``, ``==``, ``!=``), ``and``, ``or`` and ``in``;
-- ``not`` of a ``bool`` output, an ``Optional`` output compared with ``None``;
+- ``not`` of a ``bool`` output, an ``Optional`` output compared with ``None``; where the
+  test proves it is not ``None`` (here in the ``else``), it is passed as a plain ``str``;
 - a ``Literal[...]`` parameter tested with ``in`` a literal list and ``==``, next to
   ``not in`` a task output, and an ``else: pass`` branch;
 - ``Optional[T]`` and ``T | None`` parameters and outputs, a step returning a ``Literal``.
@@ -90,6 +91,11 @@ def page_oncall(table: str, owner: str | None) -> None:
 
 
 @step
+def notify_owner(table: str, owner: str) -> None:
+    print(f"tell {owner} that {table} is fresh")
+
+
+@step
 def check_schema(table: str) -> None:
     print(f"check schema of {table}")
 
@@ -131,9 +137,12 @@ def quality_gate(
     else:
         publish(table, stage="prod", dry_run=dry_run)
 
-    # an Optional output compared with None, `not` of a bool output
+    # an Optional output compared with None, `not` of a bool output; in the `else`, `contact`
+    # is known not to be None, so it fits `notify_owner`'s `str` parameter
     if contact is None or not fresh:
         page_oncall(table, contact)
+    else:
+        notify_owner(table, contact)
 
     # a Literal parameter `in` a literal list, and `not in` a task output
     if mode in ["full", "audit"] and "events" not in prof.tags:

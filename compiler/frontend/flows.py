@@ -165,6 +165,9 @@ class FlowBuilder:
         self.ids: set[str] = set()
         self.id_counters: dict[str, int] = {}
         self.in_condition = False
+        # Names (`x`) and NamedTuple fields (`r.f`) a condition proves are not None, for each
+        # enclosing branch: inside it an `Optional[T]` value is a `T`, as type checkers narrow.
+        self.narrowed: list[frozenset[str]] = []
         self.pending_binding: str | None = None
         self.results_failed = False
 
@@ -616,22 +619,36 @@ class FlowBuilder:
         branch_id = self._new_id("branch")
         cases: list[ir.Case] = []
         node: ast.If | None = stmt
+        ruled_out: frozenset[str] = frozenset()  # not None once the earlier tests are false
         while node is not None:
             cond = self._cond(node.test)
-            body = self._scoped("branch", node.lineno, node.body)
+            known = ruled_out | not_none(node.test, True) if cond is not None else ruled_out
+            body = self._narrowed(known, node.lineno, node.body)
             if cond is not None:
                 cases.append(ir.Case(cond, body, self.module.span(node.test)))
+                ruled_out |= not_none(node.test, False)
             orelse, node = node.orelse, None
             if len(orelse) == 1 and isinstance(orelse[0], ast.If):
                 node = orelse[0]
             elif orelse:
-                cases.append(
-                    ir.Case(
-                        None, self._scoped("branch", orelse[0].lineno, orelse), self.module.span(orelse[0])
-                    )
-                )
+                rest = self._narrowed(ruled_out, orelse[0].lineno, orelse)
+                cases.append(ir.Case(None, rest, self.module.span(orelse[0])))
         if cases:
             self.nodes[-1].append(ir.Branch(branch_id, tuple(cases), self.module.span(stmt)))
+
+    def _narrowed(self, keys: frozenset[str], line: int, stmts: list[ast.stmt]) -> tuple[ir.Node, ...]:
+        """A branch's body, where `keys` are known not to be None."""
+        self.narrowed.append(keys)
+        try:
+            return self._scoped("branch", line, stmts)
+        finally:
+            self.narrowed.pop()
+
+    def _narrow(self, key: str, binding: Binding) -> Binding:
+        """`binding` as the enclosing branches' conditions prove it: not None where they say."""
+        if isinstance(binding.type, t.OptionalT) and any(key in keys for keys in self.narrowed):
+            return replace(binding, type=binding.type.inner)
+        return binding
 
     def _with(self, stmt: ast.With) -> None:
         item = stmt.items[0]
@@ -874,7 +891,8 @@ class FlowBuilder:
         binding = self._lookup(node.id, node)
         if binding is not None and binding.value is not None:
             # Values point at where they are used, not where they were bound.
-            return replace(binding, value=replace(binding.value, span=self.module.span(node)))
+            binding = replace(binding, value=replace(binding.value, span=self.module.span(node)))
+            return self._narrow(node.id, binding)
         return binding
 
     def _module_name(self, name: str, node: ast.expr) -> Binding | None:
@@ -931,7 +949,8 @@ class FlowBuilder:
             ftype = base.type.field(attr)
             if ftype is not None:
                 out = ir.TaskOutput(base.value.task, attr, self.module.span(node))
-                return Binding(out, ftype, f"`{attr}` of {base.origin}", base.tasks)
+                selected = Binding(out, ftype, f"`{attr}` of {base.origin}", base.tasks)
+                return self._narrow(_narrowing_key(node) or "", selected)
             names = [n for n, _ in base.type.fields]
             close = _close_matches(attr, names, n=1)
             hint = f"; did you mean `{close[0]}`?" if close else f" (fields: {', '.join(names)})"
@@ -1366,6 +1385,44 @@ def _tuple_of(types: tuple[t.Type, ...]) -> t.Type:
     if not types:
         return t.NONE
     return types[0] if len(types) == 1 else t.TupleT(types)
+
+
+def not_none(test: ast.expr, outcome: bool) -> frozenset[str]:
+    """What `test` proves is not None when it evaluates to `outcome`: the names (`x`) and
+    fields (`r.f`) it compares with None (`is not None`, `!= None`, `is None` when false) or
+    tests for truth, through `not`, `and` and `or`."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return not_none(test.operand, not outcome)
+    if isinstance(test, ast.BoolOp):
+        parts = [not_none(v, outcome) for v in test.values]
+        if isinstance(test.op, ast.And) == outcome:  # all of them held (`and`) or failed (`or`)
+            return frozenset().union(*parts)
+        return frozenset.intersection(*parts)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        left, right = test.left, test.comparators[0]
+        if _is_none_literal(left):
+            left, right = right, left
+        key = _narrowing_key(left)
+        if key is None or not _is_none_literal(right):
+            return frozenset()
+        proves = isinstance(test.ops[0], (ast.IsNot, ast.NotEq)) == outcome
+        is_test = isinstance(test.ops[0], (ast.Is, ast.IsNot, ast.Eq, ast.NotEq))
+        return frozenset({key}) if proves and is_test else frozenset()
+    key = _narrowing_key(test)
+    return frozenset({key}) if key is not None and outcome else frozenset()
+
+
+def _is_none_literal(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _narrowing_key(node: ast.expr) -> str | None:
+    """`x` or `r.f`: what a condition can prove something of."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    return None
 
 
 def _is_none(binding: Binding) -> bool:

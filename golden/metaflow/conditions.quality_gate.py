@@ -170,7 +170,7 @@ if __name__ == "__main__":
 
 
 def run_assess_risk(**inputs):
-    """Step `assess_risk` of conditions.py:50: its outputs for `inputs`."""
+    """Step `assess_risk` of conditions.py:51: its outputs for `inputs`."""
     return run_script(ASSESS_RISK_SCRIPT, inputs, {'tags': 'json', 'null_rate': 'json'}, [('output', 'text')])[0]
 
 
@@ -197,7 +197,7 @@ if __name__ == "__main__":
 
 
 def run_check_schema(**inputs):
-    """Step `check_schema` of conditions.py:93: its outputs for `inputs`."""
+    """Step `check_schema` of conditions.py:99: its outputs for `inputs`."""
     run_script(CHECK_SCHEMA_SCRIPT, inputs, {'table': 'text'}, [])
 
 
@@ -252,7 +252,7 @@ if __name__ == "__main__":
 
 
 def run_find_owner(**inputs):
-    """Step `find_owner` of conditions.py:61: its outputs for `inputs`."""
+    """Step `find_owner` of conditions.py:62: its outputs for `inputs`."""
     return run_script(FIND_OWNER_SCRIPT, inputs, {'table': 'text', 'override': 'text'}, [('output', 'text?')])[0]
 
 
@@ -304,7 +304,7 @@ if __name__ == "__main__":
 
 
 def run_is_fresh(**inputs):
-    """Step `is_fresh` of conditions.py:67: its outputs for `inputs`."""
+    """Step `is_fresh` of conditions.py:68: its outputs for `inputs`."""
     return run_script(IS_FRESH_SCRIPT, inputs, {'table': 'text', 'max_age_days': 'json'}, [('output', 'json')])[0]
 
 
@@ -352,8 +352,35 @@ if __name__ == "__main__":
 
 
 def run_mask_columns(**inputs):
-    """Step `mask_columns` of conditions.py:77: its outputs for `inputs`."""
+    """Step `mask_columns` of conditions.py:78: its outputs for `inputs`."""
     return run_script(MASK_COLUMNS_SCRIPT, inputs, {'table': 'text', 'tags': 'json'}, [('output', 'text')])[0]
+
+
+NOTIFY_OWNER_SCRIPT = r"""# flowc step script: conditions.notify_owner
+import json as _json, os as _os
+def _fail(m): raise SystemExit("flowc: " + m)
+def _value(n, t):
+ v = _os.environ.get("FLOWC_IN_" + n)
+ if v is None: _fail("input `%s` is missing: FLOWC_IN_%s is not set" % (n, n))
+ if _os.environ.get("FLOWC_JSON_" + n) == "1": return _json.loads(v)
+ return v
+def _run(fn, ins, outs):
+ kw = {n: _value(n, t) for n, t, r in ins if r or "FLOWC_IN_" + n in _os.environ}
+ fn(**kw)
+
+
+def notify_owner(table: str, owner: str) -> None:
+    print(f"tell {owner} that {table} is fresh")
+
+
+if __name__ == "__main__":
+    _run(notify_owner, [('table', {'k': 'str'}, 1), ('owner', {'k': 'str'}, 1)], [])
+"""
+
+
+def run_notify_owner(**inputs):
+    """Step `notify_owner` of conditions.py:94: its outputs for `inputs`."""
+    run_script(NOTIFY_OWNER_SCRIPT, inputs, {'table': 'text', 'owner': 'text'}, [])
 
 
 PAGE_ONCALL_SCRIPT = r"""# flowc step script: conditions.page_oncall
@@ -390,7 +417,7 @@ if __name__ == "__main__":
 
 
 def run_page_oncall(**inputs):
-    """Step `page_oncall` of conditions.py:88: its outputs for `inputs`."""
+    """Step `page_oncall` of conditions.py:89: its outputs for `inputs`."""
     run_script(PAGE_ONCALL_SCRIPT, inputs, {'table': 'text', 'owner': 'text'}, [])
 
 
@@ -463,7 +490,7 @@ if __name__ == "__main__":
 
 
 def run_profile_table(**inputs):
-    """Step `profile_table` of conditions.py:42: its outputs for `inputs`."""
+    """Step `profile_table` of conditions.py:43: its outputs for `inputs`."""
     return tuple(run_script(PROFILE_TABLE_SCRIPT, inputs, {'table': 'text', 'sample': 'json'}, [('rows', 'json'), ('null_rate', 'json'), ('tags', 'json')]))
 
 
@@ -498,7 +525,7 @@ if __name__ == "__main__":
 
 
 def run_publish(**inputs):
-    """Step `publish` of conditions.py:83: its outputs for `inputs`."""
+    """Step `publish` of conditions.py:84: its outputs for `inputs`."""
     run_script(PUBLISH_SCRIPT, inputs, {'table': 'text', 'stage': 'text', 'dry_run': 'json'}, [])
 
 
@@ -525,7 +552,7 @@ if __name__ == "__main__":
 
 
 def run_reject(**inputs):
-    """Step `reject` of conditions.py:72: its outputs for `inputs`."""
+    """Step `reject` of conditions.py:73: its outputs for `inputs`."""
     run_script(REJECT_SCRIPT, inputs, {'table': 'text', 'reason': 'text'}, [])
 
 
@@ -560,7 +587,7 @@ if __name__ == "__main__":
 
 
 def run_spot_check(**inputs):
-    """Step `spot_check` of conditions.py:103: its outputs for `inputs`."""
+    """Step `spot_check` of conditions.py:109: its outputs for `inputs`."""
     run_script(SPOT_CHECK_SCRIPT, inputs, {'table': 'text', 'rows': 'json'}, [])
 
 
@@ -598,7 +625,7 @@ if __name__ == "__main__":
 
 
 def run_write_audit_log(**inputs):
-    """Step `write_audit_log` of conditions.py:98: its outputs for `inputs`."""
+    """Step `write_audit_log` of conditions.py:104: its outputs for `inputs`."""
     run_script(WRITE_AUDIT_LOG_SCRIPT, inputs, {'table': 'text', 'owner': 'text'}, [])
 
 
@@ -619,19 +646,19 @@ class QualityGateFlow(FlowSpec):
 
     @step
     def profile_table(self):
-        """prof = profile_table(table, sample=sample)  (conditions.py:118)"""
+        """prof = profile_table(table, sample=sample)  (conditions.py:124)"""
         self.profile_table_rows, self.profile_table_null_rate, self.profile_table_tags = run_profile_table(table=self.table, sample=self.sample)
         self.next(self.join_1)
 
     @step
     def find_owner(self):
-        """contact = find_owner(table, override=owner)  (conditions.py:120)"""
+        """contact = find_owner(table, override=owner)  (conditions.py:126)"""
         self.find_owner_output = run_find_owner(table=self.table, override=self.owner)
         self.next(self.join_1)
 
     @step
     def is_fresh(self):
-        """fresh = is_fresh(table)  (conditions.py:121)"""
+        """fresh = is_fresh(table)  (conditions.py:127)"""
         self.is_fresh_output = run_is_fresh(table=self.table)
         self.next(self.join_1)
 
@@ -648,13 +675,13 @@ class QualityGateFlow(FlowSpec):
 
     @step
     def assess_risk(self):
-        """risk = assess_risk(prof.tags, prof.null_rate)  (conditions.py:119)"""
+        """risk = assess_risk(prof.tags, prof.null_rate)  (conditions.py:125)"""
         self.assess_risk_output = run_assess_risk(tags=self.profile_table_tags, null_rate=self.profile_table_null_rate)
         self.next(self.branch)
 
     @step
     def branch(self):
-        """Choose a case of the branch on line 124."""
+        """Choose a case of the branch on line 130."""
         if self.profile_table_rows < self.min_rows:
             self.branch_case = 'if'
         elif (self.profile_table_null_rate > self.max_null_rate) and (self.mode != 'fast'):
@@ -667,31 +694,31 @@ class QualityGateFlow(FlowSpec):
 
     @step
     def reject(self):
-        """reject(table, reason=f"only {prof.rows} rows")  (conditions.py:125)"""
+        """reject(table, reason=f"only {prof.rows} rows")  (conditions.py:131)"""
         run_reject(table=self.table, reason='only ' + format(self.profile_table_rows) + ' rows')
         self.next(self.branch_merge)
 
     @step
     def reject_2(self):
-        """reject(table, reason=f"null rate {prof.null_rate} above {max_null_rate}")  (conditions.py:127)"""
+        """reject(table, reason=f"null rate {prof.null_rate} above {max_null_rate}")  (conditions.py:133)"""
         run_reject(table=self.table, reason='null rate ' + format(self.profile_table_null_rate) + ' above ' + format(self.max_null_rate))
         self.next(self.branch_merge)
 
     @step
     def mask_columns(self):
-        """masked = mask_columns(table, prof.tags)  (conditions.py:129)"""
+        """masked = mask_columns(table, prof.tags)  (conditions.py:135)"""
         self.mask_columns_output = run_mask_columns(table=self.table, tags=self.profile_table_tags)
         self.next(self.publish)
 
     @step
     def publish(self):
-        """publish(masked, stage="restricted", dry_run=dry_run)  (conditions.py:130)"""
+        """publish(masked, stage="restricted", dry_run=dry_run)  (conditions.py:136)"""
         run_publish(table=self.mask_columns_output, stage='restricted', dry_run=self.dry_run)
         self.next(self.branch_merge)
 
     @step
     def publish_2(self):
-        """publish(table, stage="prod", dry_run=dry_run)  (conditions.py:132)"""
+        """publish(table, stage="prod", dry_run=dry_run)  (conditions.py:138)"""
         run_publish(table=self.table, stage='prod', dry_run=self.dry_run)
         self.next(self.branch_merge)
 
@@ -702,22 +729,23 @@ class QualityGateFlow(FlowSpec):
 
     @step
     def branch_2(self):
-        """Choose a case of the branch on line 135."""
+        """Choose a case of the branch on line 142."""
         if (self.find_owner_output is None) or (not (self.is_fresh_output)):
             self.branch_2_case = 'if'
         else:
             self.branch_2_case = 'else'
-        self.next({'if': self.page_oncall, 'else': self.branch_2_else}, condition='branch_2_case')
+        self.next({'if': self.page_oncall, 'else': self.notify_owner}, condition='branch_2_case')
 
     @step
     def page_oncall(self):
-        """page_oncall(table, contact)  (conditions.py:136)"""
+        """page_oncall(table, contact)  (conditions.py:143)"""
         run_page_oncall(table=self.table, owner=self.find_owner_output)
         self.next(self.branch_2_merge)
 
     @step
-    def branch_2_else(self):
-        """Pass through."""
+    def notify_owner(self):
+        """notify_owner(table, contact)  (conditions.py:145)"""
+        run_notify_owner(table=self.table, owner=self.find_owner_output)
         self.next(self.branch_2_merge)
 
     @step
@@ -727,7 +755,7 @@ class QualityGateFlow(FlowSpec):
 
     @step
     def branch_3(self):
-        """Choose a case of the branch on line 139."""
+        """Choose a case of the branch on line 148."""
         if (self.mode in ['full', 'audit']) and ('events' not in self.profile_table_tags):
             self.branch_3_case = 'if'
         else:
@@ -736,7 +764,7 @@ class QualityGateFlow(FlowSpec):
 
     @step
     def check_schema(self):
-        """check_schema(table)  (conditions.py:140)"""
+        """check_schema(table)  (conditions.py:149)"""
         run_check_schema(table=self.table)
         self.next(self.branch_3_merge)
 
@@ -752,7 +780,7 @@ class QualityGateFlow(FlowSpec):
 
     @step
     def branch_4(self):
-        """Choose a case of the branch on line 142."""
+        """Choose a case of the branch on line 151."""
         if self.mode == 'audit':
             self.branch_4_case = 'if'
         elif self.mode == 'full':
@@ -763,13 +791,13 @@ class QualityGateFlow(FlowSpec):
 
     @step
     def write_audit_log(self):
-        """write_audit_log(table, contact)  (conditions.py:143)"""
+        """write_audit_log(table, contact)  (conditions.py:152)"""
         run_write_audit_log(table=self.table, owner=self.find_owner_output)
         self.next(self.branch_4_merge)
 
     @step
     def spot_check(self):
-        """spot_check(table, rows=prof.rows)  (conditions.py:145)"""
+        """spot_check(table, rows=prof.rows)  (conditions.py:154)"""
         run_spot_check(table=self.table, rows=self.profile_table_rows)
         self.next(self.branch_4_merge)
 

@@ -1286,3 +1286,67 @@ def test_a_result_shadowing_a_constant_is_not_a_parallel_limit(tmp_path: Path) -
     source = header + "    LIMIT = count(1)\n    for i in parallel(items, max=LIMIT):\n        shout(i)\n"
     line = header.count("\n") + 2
     assert positions(lint_source(tmp_path, source)) == [("FC309", line, 34)]
+
+
+# --- narrowing of Optional values by conditions -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("test", "outcome", "proved"),
+    [
+        ("x is not None", True, {"x"}),
+        ("x is not None", False, set()),
+        ("x is None", False, {"x"}),
+        ("None is x", False, {"x"}),
+        ("x != None", True, {"x"}),
+        ("x == None", True, set()),
+        ("x", True, {"x"}),
+        ("x", False, set()),
+        ("not x", False, {"x"}),
+        ("r.f is not None", True, {"r.f"}),
+        ("x is not None and y is not None", True, {"x", "y"}),
+        ("x is not None and y is not None", False, set()),
+        ("x is None or y is None", False, {"x", "y"}),
+        ("x is not None or y is not None", True, set()),
+        ("x is not None or x", True, {"x"}),
+        ("x == 3", True, set()),
+        ("x is not None is not y", True, set()),
+        ("f(x) is not None", True, set()),
+    ],
+)
+def test_what_a_condition_proves_not_none(test: str, outcome: bool, proved: set[str]) -> None:
+    import ast
+
+    from flowc.compiler.frontend.flows import not_none
+
+    node = ast.parse(test, mode="eval").body
+    assert not_none(node, outcome) == proved
+
+
+def test_a_narrowed_value_keeps_its_producer(tmp_path: Path) -> None:
+    """Narrowing changes the type the wiring is checked with, not the value passed."""
+    src = textwrap.dedent(
+        """
+        from typing import Optional
+        from flowc import flow, step
+
+        @step
+        def maybe() -> Optional[int]: ...
+        @step
+        def need(n: int) -> None: ...
+        @flow
+        def f() -> None:
+            m = maybe()
+            if m is not None:
+                need(m)
+        """
+    )
+    result = load_one(tmp_path, src)
+    assert codes(result.diagnostics) == []
+    assert result.program is not None
+    (flow,) = result.program.flows
+    need = next(task for task in flow.tasks() if task.id == "need")
+    (arg,) = need.args
+    assert isinstance(arg.value, ir.TaskOutput)
+    assert arg.value.task == "maybe"
+    assert ir.value_type(result.program, flow, arg.value, ()) == t.OptionalT(t.INT)

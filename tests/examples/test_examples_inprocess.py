@@ -141,13 +141,15 @@ GATE_CASES = [
     pytest.param(
         {},
         ("low", "sales-data@acme.io"),
-        "publish orders to prod\ncheck schema of orders\nspot-check 5 of 12000 rows of orders\n",
+        "publish orders to prod\ntell sales-data@acme.io that orders is fresh\ncheck schema of orders\n"
+        "spot-check 5 of 12000 rows of orders\n",
         id="defaults-else-branch",
     ),
     pytest.param(
         {"table": "users", "mode": "audit"},
         ("medium", "identity@acme.io"),
-        "mask users (pii)\npublish users_masked to restricted\ncheck schema of users\n"
+        "mask users (pii)\npublish users_masked to restricted\ntell identity@acme.io that users is fresh\n"
+        "check schema of users\n"
         "audit users for identity@acme.io\n",
         id="pii-elif-audit",
     ),
@@ -160,20 +162,23 @@ GATE_CASES = [
     pytest.param(
         {"table": "payments", "owner": "oncall@acme.io"},
         ("high", "oncall@acme.io"),
-        "reject payments: null rate 0.1 above 0.05\ncheck schema of payments\n"
+        "reject payments: null rate 0.1 above 0.05\ntell oncall@acme.io that payments is fresh\n"
+        "check schema of payments\n"
         "spot-check 5 of 4000 rows of payments\n",
         id="nulls-elif-owner-override",
     ),
     pytest.param(
         {"table": "payments", "mode": "fast", "dry_run": True},
         ("high", "finance-data@acme.io"),
-        "mask payments (finance, pii)\nwould publish payments_masked to restricted\n",
+        "mask payments (finance, pii)\nwould publish payments_masked to restricted\n"
+        "tell finance-data@acme.io that payments is fresh\n",
         id="fast-skips-null-check-dry-run",
     ),
     pytest.param(
         {"sample": 500},
         ("low", "sales-data@acme.io"),
-        "reject orders: only 500 rows\ncheck schema of orders\nspot-check 5 of 500 rows of orders\n",
+        "reject orders: only 500 rows\ntell sales-data@acme.io that orders is fresh\ncheck schema of orders\n"
+        "spot-check 5 of 500 rows of orders\n",
         id="optional-sample",
     ),
     pytest.param(
