@@ -660,7 +660,18 @@ is the only step that receives the flow's final status.
             """
 ## What it does
 Reports conditions comparing values whose types can never match (`str` with `float`), ordering
-non-numbers with numbers, or `in` over something that is not a list, dict or string.
+non-numbers with numbers, or `in` over something that is not a list, dict or string. An
+`Optional` value can't be ordered or searched until a test proves it is not None, because
+Python raises on `None < 1` and `x in None`.
+
+## Example
+```python
+score = evaluate(model)          # -> Optional[float]
+if score > 0.9:                  # FC213
+    deploy(model)
+if score is not None and score > 0.9:   # fine: narrowed after `and`
+    deploy(model)
+```
 """,
         ),
         _rule(
@@ -670,8 +681,9 @@ non-numbers with numbers, or `in` over something that is not a list, dict or str
             "{detail}",
             """
 ## What it does
-Reports `x["key"]` where `x` is not a dict-typed loop item or parameter, or the key is not a
-string literal.
+Reports `x["key"]` where `x` is not a dict-typed loop item, or the key is not a string
+literal. A dict parameter or task output can't be indexed in the flow body: pass it whole to
+a step, or loop over a list of dicts.
 """,
         ),
         _rule(

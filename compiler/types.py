@@ -266,7 +266,13 @@ def is_numeric(t: Type) -> bool:
 
 
 def comparable(left: Type, right: Type, op: str) -> bool:
-    """Whether `left op right` can ever be true at run time."""
+    """Whether `left op right` can ever be true at run time, and never raises. Python orders no
+    value with None, and `in` None raises, so there an `Optional` must be narrowed first."""
+    ordering = op not in ("==", "!=", "is", "is not", "in", "not in")
+    if isinstance(right, OptionalT) and op in ("in", "not in"):
+        return False
+    if ordering and (isinstance(left, OptionalT) or isinstance(right, OptionalT)):
+        return False
     left, right = _strip_optional(left), _strip_optional(right)
     if isinstance(left, AnyT) or isinstance(right, AnyT):
         return True

@@ -379,7 +379,7 @@ class FlowBuilder:
     def _expression_statement(self, stmt: ast.Expr) -> None:
         if isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str | type(...)):
             return  # a string used as a comment, or `...`
-        if isinstance(stmt.value, ast.Call):
+        if isinstance(stmt.value, (ast.Call, ast.ListComp)):  # a task, or a fan-out of tasks
             self._expr(stmt.value)
         else:
             self.ctx.report(
@@ -726,9 +726,17 @@ class FlowBuilder:
     def _cond_inner(self, node: ast.expr) -> ir.Cond | None:
         span = self.module.span(node)
         if isinstance(node, ast.BoolOp):
-            parts = [self._cond_inner(v) for v in node.values]
-            ok = [p for p in parts if p is not None]
             op: Literal["and", "or"] = "and" if isinstance(node.op, ast.And) else "or"
+            parts: list[ir.Cond | None] = []
+            proved: frozenset[str] = frozenset()  # by the operands before, when the next is tested
+            for value in node.values:
+                self.narrowed.append(proved)
+                try:
+                    parts.append(self._cond_inner(value))
+                finally:
+                    self.narrowed.pop()
+                proved |= not_none(value, op == "and")
+            ok = [p for p in parts if p is not None]
             return ir.BoolOp(op, tuple(ok), span) if len(ok) == len(parts) else None
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             inner = self._cond_inner(node.operand)
@@ -904,6 +912,15 @@ class FlowBuilder:
             return None
         if ref is None and self.ctx.resolver.import_failed(self.module, name):
             return ERROR  # the import is reported (FC001/FC006/FC007)
+        if ref is None and name in self.module.reassigned:
+            self.ctx.report(
+                "FC302",
+                self.module,
+                node,
+                construct=f"`{name}`, a module-level name bound more than once (or inside `if`/`try`),",
+                hint="flowc reads values without running the module: bind it once, or make it a flow parameter",
+            )
+            return None
         if ref is None:
             known = [n for s in self.scopes for n in s.names] + list(self.module.constants)
             close = _close_matches(name, known, n=1)
@@ -986,12 +1003,17 @@ class FlowBuilder:
             if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(base.type.items):
                 out = ir.TaskOutput(base.value.task, f"output_{index}", self.module.span(node))
                 return Binding(out, base.type.items[index], f"output {index} of {base.origin}", base.tasks)
+        dict_item = isinstance(base.value, ir.LoopItem) and isinstance(base.type, (t.DictT, t.AnyT))
+        why = (
+            'the key must be a string literal: `item["key"]`'
+            if dict_item
+            else 'only dict loop items take `item["key"]`; pass the whole value to a step'
+        )
         self.ctx.report(
             "FC214",
             self.module,
             node,
-            detail=f"cannot index {base.origin} of type {base.type} with `{ast.unparse(key)}`; "
-            'only dict loop items take `item["key"]`',
+            detail=f"cannot index {base.origin} of type {base.type} with `{ast.unparse(key)}`; {why}",
         )
         return None
 
@@ -1337,8 +1359,9 @@ class FlowBuilder:
             return None
         produced = _produced(loop)
         if elt.value is None and produced:
-            self.ctx.report("FC211", self.module, node.elt, callee=elt.origin)
-            return None
+            # a step returning nothing, per item: the tasks can still be waited for (`after`)
+            self.nodes[-1].append(loop)
+            return Binding(None, t.NONE, elt.origin, produced)
         if not _made_in(elt.value, produced):
             self.ctx.report(
                 "FC302",

@@ -123,6 +123,13 @@ class Resolver:
             raise ResolutionFailed  # the module does not parse: reported as FC001/FC002
         if imp.attr is None:
             return Ref(target, "", "module")
+        if target.path == module.path:
+            # `from . import steps` in a package's own `__init__`: Python imports the submodule
+            submodule = self._submodule(target, imp.attr)
+            if submodule is None:
+                self._report_once("FC006", module, imp.node, module=target.name, name=imp.attr)
+                raise ResolutionFailed
+            return submodule
         key = f"{target.path}:{imp.attr}"
         if key in stack:
             self._report_once("FC007", module, imp.node, module=target.name, name=imp.attr)
@@ -135,9 +142,13 @@ class Resolver:
 
     def _attribute(self, module: Module, attr: str, stack: frozenset[str]) -> Ref | External | None:
         found = self._lookup(module, attr, stack)
-        if found is not None or not module.path.endswith("__init__.py"):
-            return found
-        sub = self.project.find(attr, 1, module)
+        return found if found is not None else self._submodule(module, attr)
+
+    def _submodule(self, package: Module, name: str) -> Ref | None:
+        """The submodule `name` of `package` (an `__init__.py`), when the project has it."""
+        if not package.path.endswith("__init__.py"):
+            return None
+        sub = self.project.find(name, 1, package)
         loaded = self.load(sub) if sub is not None else None
         return Ref(loaded, "", "module") if loaded is not None else None
 

@@ -823,7 +823,7 @@ BODY_DIAGNOSTICS: list[tuple[str, list[tuple[str, int, int]]]] = [
     ("xs = [shout(i) for i in items if i]", [("FC302", 1, 6)]),
     ("xs = [shout(i) for i in items for j in items]", [("FC302", 1, 6)]),
     ("xs = [i for i in items]", [("FC302", 1, 7)]),
-    ("xs = [done() for i in items]", [("FC211", 1, 7)]),
+    ("xs = [done() for i in items]\nshout(xs)", [("FC211", 2, 7)]),
     ("r = [train(load()) for i in items]\ntotal(r)", [("FC215", 2, 7)]),
     ("xs = [count(1) for i in items]\nys = [x.f for x in xs]", [("FC209", 2, 7)]),
     # scopes and names

@@ -172,6 +172,35 @@ def test_a_re_exported_step(tmp_path: Path) -> None:
     assert callees(result) == [("pkg.steps:load", "step")]
 
 
+@pytest.mark.parametrize(
+    ("imports", "call"),
+    [
+        ("from pkg import steps", "steps.load(1)"),
+        ("import pkg.steps", "pkg.steps.load(1)"),
+        ("import pkg", "pkg.steps.load(1)"),
+    ],
+)
+def test_a_package_that_imports_its_own_submodule(tmp_path: Path, imports: str, call: str) -> None:
+    """`from . import steps` in the package's `__init__` is the submodule, not a cycle."""
+    files = {
+        "train.py": flow_calling(imports, call),
+        "pkg/__init__.py": "from . import steps\n",
+        "pkg/steps.py": STEPS,
+    }
+    result = load_project(tmp_path, files, "train.py")
+    assert codes(result.diagnostics) == []
+    assert callees(result) == [("pkg.steps:load", "step")]
+
+
+def test_a_package_importing_a_submodule_it_lacks(tmp_path: Path) -> None:
+    files = {
+        "train.py": flow_calling("from pkg import steps", "steps.load(1)"),
+        "pkg/__init__.py": "from . import steps\n",
+    }
+    result = load_project(tmp_path, files, "train.py")
+    assert "FC006" in codes(result.diagnostics)
+
+
 def test_an_imported_subflow(tmp_path: Path) -> None:
     result = load_source(tmp_path, flow_calling("from lib import twice", "twice(1)"), lib=SUBFLOW)
     assert codes(result.diagnostics) == []

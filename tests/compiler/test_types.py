@@ -348,7 +348,8 @@ COMPARABLE: list[tuple[Type, str, Type]] = [
     (STR, "<", STR),
     (BOOL, "==", INT),
     (INT, "==", NONE),
-    (OptionalT(INT), ">", INT),
+    (OptionalT(INT), "==", INT),
+    (OptionalT(STR), "in", ListT(STR)),
     (OptionalT(INT), "is", NONE),
     (OptionalT(STR), "is not", NONE),
     (ANY, "<", ListT(INT)),
@@ -375,6 +376,11 @@ INCOMPARABLE: list[tuple[Type, str, Type]] = [
     (INT, "in", INT),
     (INT, "in", DictT(INT)),
     (DictT(INT), ">", DictT(INT)),
+    # Python orders nothing with None, and `in None` raises: an Optional must be narrowed first
+    (OptionalT(INT), ">", INT),
+    (FLOAT, "<=", OptionalT(FLOAT)),
+    (OptionalT(INT), ">", ANY),
+    (STR, "in", OptionalT(ListT(STR))),
 ]
 
 
@@ -390,8 +396,11 @@ def test_incomparable(left: Type, op: str, right: Type) -> None:
 
 @given(TYPES, st.sampled_from(["==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not"]))
 def test_anything_compares_with_any(x: Type, op: str) -> None:
-    assert comparable(x, ANY, op)
-    assert comparable(ANY, x, op)
+    """Except that an Optional is never ordered, nor searched by `in`."""
+    ordering = op in ("<", "<=", ">", ">=")
+    optional = isinstance(x, OptionalT)
+    assert comparable(x, ANY, op) == (not (optional and ordering))
+    assert comparable(ANY, x, op) == (not (optional and (ordering or op in ("in", "not in"))))
 
 
 @pytest.mark.parametrize(
