@@ -830,9 +830,10 @@ class _Finder:
         elif alias.name in target.bindings or target.stars:
             self._inline(mod, name, binding, target, site, soft)
         elif self._submodule(target, alias.name):
-            self.closure.report(
-                "FC403", site, step=self.step, name=f"{source}.{alias.name}", module=f"{source}.{alias.name}"
-            )
+            sub = (
+                source + alias.name if source.endswith(".") else f"{source}.{alias.name}"
+            )  # `from . import x`
+            self.closure.report("FC403", site, step=self.step, name=sub, module=sub)
             self._keep(mod, name, binding, text, site)
         elif not soft:
             self.closure.report("FC404", site, step=self.step, name=name)

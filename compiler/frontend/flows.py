@@ -28,6 +28,7 @@ from flowc.compiler.frontend.signatures import (
     read_params,
     read_type,
     retries_option,
+    returns_value,
 )
 from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
@@ -177,8 +178,10 @@ class FlowBuilder:
         ctx, module, fn = self.ctx, self.module, self.fn
         check_function_kind(ctx, module, fn, "flow")
         params = read_params(ctx, module, fn, "flow")
-        returns = read_type(
-            ctx, module, fn.returns, f"the return value of flow `{fn.name}`", fn, allow_tuple=True
+        returns = (
+            read_type(ctx, module, fn.returns, f"the return value of flow `{fn.name}`", fn, allow_tuple=True)
+            if fn.returns is not None or returns_value(fn)
+            else t.NONE
         )
         options, on_exit, name, description = self._options()
         self.scopes.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,10 @@ FLOWC_EXPORTS = frozenset(
     }
 )
 TYPING_MODULES = frozenset({"typing", "typing_extensions"})
+# what `from typing import *` binds among the names flowc reads in annotations
+_TYPING_STAR = frozenset(
+    {"Any", "Optional", "Union", "List", "Dict", "Literal", "NamedTuple", "Sequence", "Mapping", "Tuple"}
+)
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
@@ -73,6 +78,7 @@ class Module:
     functions: dict[str, FunctionNode] = field(default_factory=dict)
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
     imports: dict[str, Import] = field(default_factory=dict)
+    stars: list[Import] = field(default_factory=list)  # `from mod import *` of other modules
     nested_decorated: list[tuple[FunctionNode, str]] = field(default_factory=list)
     redefined: list[tuple[ast.stmt, int]] = field(default_factory=list)  # (def, first line)
     _lines: list[str] = field(default_factory=list, repr=False)
@@ -138,8 +144,14 @@ class Module:
 @functools.lru_cache(maxsize=64)
 def parse_source(text: str, path: str) -> ast.Module:
     """Parse once per text: lint and compile read a module's tree in the frontend and again to
-    ship its steps. Callers must not mutate the tree."""
-    return ast.parse(text, filename=path)
+    ship its steps. Callers must not mutate the tree. The tree is compiled too (not run), for
+    the errors only the compiler finds (`f(a=1, a=2)`, `return` outside a function), which
+    Python would raise on import; its warnings are not the module's problems to print here."""
+    tree = ast.parse(text, filename=path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        compile(tree, path, "exec", dont_inherit=True)
+    return tree
 
 
 def parse_module(name: str, path: str, text: str) -> Module | Diagnostic:
@@ -216,6 +228,7 @@ def _record_import(module: Module, local: str, alias: ast.alias, stmt: ast.Impor
 def _record_from(module: Module, stmt: ast.ImportFrom, alias: ast.alias, seen: set[str]) -> None:
     local = alias.asname or alias.name
     if alias.name == "*":
+        _record_star(module, stmt, seen)
         return
     _bind(module, local, seen)
     source = stmt.module or ""
@@ -225,6 +238,20 @@ def _record_from(module: Module, stmt: ast.ImportFrom, alias: ast.alias, seen: s
         module.typing_names[local] = alias.name
     else:
         module.imports[local] = Import(source, stmt.level, alias.name, stmt)
+
+
+def _record_star(module: Module, stmt: ast.ImportFrom, seen: set[str]) -> None:
+    """`from flowc import *` and `from typing import *` bind the names flowc reads from them;
+    other star imports are searched when a name is not bound otherwise (`Resolver`)."""
+    source = stmt.module or ""
+    names = {"flowc": FLOWC_EXPORTS, **dict.fromkeys(TYPING_MODULES, _TYPING_STAR)}.get(source)
+    if stmt.level or names is None:
+        module.stars.append(Import(source, stmt.level, "*", stmt))
+        return
+    table = module.flowc_names if source == "flowc" else module.typing_names
+    for name in sorted(names):
+        _bind(module, name, seen)
+        table[name] = name
 
 
 def _record_assignment(

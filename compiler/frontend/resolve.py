@@ -17,7 +17,7 @@ from typing import Literal
 
 from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Diagnostic
-from flowc.compiler.frontend.modules import Module, Project
+from flowc.compiler.frontend.modules import Import, Module, Project
 from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
 
@@ -110,7 +110,22 @@ class Resolver:
             return Ref(module, name, "typing")
         if name in module.imports:
             return self._follow(module, name, stack)
+        for star in module.stars:
+            found = self._from_star(module, star, name, stack)
+            if found is not None:
+                return found
         return None
+
+    def _from_star(self, module: Module, star: Import, name: str, stack: frozenset[str]) -> Ref | None:
+        """`name` as `from mod import *` binds it: a public name of a project module, or one in
+        its `__all__`. A module outside the project binds nothing flowc can see."""
+        path = self.project.find(star.module, star.level, module)
+        target = self.load(path) if path is not None else None
+        key = f"{path}:*{name}"
+        if target is None or key in stack or not _star_binds(target, name):
+            return None
+        found = self._lookup(target, name, stack | {key})
+        return found if isinstance(found, Ref) else None
 
     def _follow(self, module: Module, name: str, stack: frozenset[str]) -> Ref | External | None:
         imp = module.imports[name]
@@ -177,6 +192,14 @@ class Resolver:
         if key not in self._reported:
             self._reported.add(key)
             self.diagnostics.append(diagnostic(code, module.span(node), **fields))
+
+
+def _star_binds(module: Module, name: str) -> bool:
+    """Whether `from module import *` binds `name`: listed in `__all__`, or public."""
+    exported = module.constants.get("__all__")
+    if isinstance(exported, (ast.List, ast.Tuple)):
+        return any(isinstance(e, ast.Constant) and e.value == name for e in exported.elts)
+    return not name.startswith("_")
 
 
 def _installed(top: str) -> bool:
@@ -335,6 +358,7 @@ class TypeReader:
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
         self._named: dict[tuple[str, str], t.NamedTupleT] = {}
+        self._aliases: set[tuple[str, str]] = set()  # being read: an alias of itself is refused
 
     def read(
         self, module: Module, node: ast.expr, *, allow_named: bool = False, allow_tuple: bool = False
@@ -386,11 +410,27 @@ class TypeReader:
         if isinstance(node, ast.Name) and node.id in ("list", "dict"):
             return t.ListT(t.ANY) if node.id == "list" else t.DictT(t.ANY)
         ref = self.resolver.resolve_expr(module, node)
+        if isinstance(ref, Ref) and ref.kind == "constant":
+            return self._alias(ref, node, allow_named)
         if isinstance(ref, Ref) and ref.kind == "class" and self._is_namedtuple(ref):
             if not allow_named:
                 raise Unsupported(node, "a NamedTuple is only valid as a step's return type")
             return self._namedtuple(ref)
         raise Unsupported(node, "pass it between steps as an artifact (e.g. Dataset) or a JSON-like type")
+
+    def _alias(self, ref: Ref, node: ast.expr, allow_named: bool) -> t.Type:
+        """A type alias, `Scores = list[float]` (or `Scores: TypeAlias = ...`): its value read
+        as an annotation, in its own module."""
+        key = (ref.module.path, ref.name)
+        if key in self._aliases:
+            raise Unsupported(node, "a type alias that refers to itself")
+        self._aliases.add(key)
+        try:
+            return self.read(ref.module, ref.module.constants[ref.name], allow_named=allow_named)
+        except Unsupported as exc:
+            raise Unsupported(node, f"it is an alias of `{ast.unparse(exc.node)}`: {exc.detail}") from exc
+        finally:
+            self._aliases.discard(key)
 
     def _generic(self, module: Module, node: ast.Subscript, allow_tuple: bool) -> t.Type:
         head = node.value

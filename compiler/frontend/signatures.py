@@ -10,7 +10,14 @@ from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Diagnostic
 from flowc.compiler.frontend.modules import FunctionNode, Module
 from flowc.compiler.frontend.options import OptionError, ParsedOptions, parse_options, parse_retries
-from flowc.compiler.frontend.resolve import Folder, NotConstant, Resolver, TypeReader, Unsupported
+from flowc.compiler.frontend.resolve import (
+    Folder,
+    NonStringKey,
+    NotConstant,
+    Resolver,
+    TypeReader,
+    Unsupported,
+)
 from flowc.compiler.rules import diagnostic
 
 
@@ -95,12 +102,36 @@ def _param(
 def _default(ctx: Context, module: Module, name: str, node: ast.expr, typ: t.Type) -> ir.Const | None:
     try:
         value = ctx.folder.fold(module, node)
+    except NonStringKey as exc:
+        ctx.report(
+            "FC210", module, exc.node, param=name, detail="has a key that is not a string (keys are str)"
+        )
+        return ir.Const(None, module.span(node))  # the parameter has a default: no FC202 for it
     except NotConstant:
         ctx.report("FC210", module, node, param=name, detail="must be a literal or a module constant")
-        return None
+        return ir.Const(None, module.span(node))
     if not t.literal_fits(value, typ):
         ctx.report("FC210", module, node, param=name, detail=f"does not match its type {typ}: {value!r}")
     return ir.Const(value, module.span(node))
+
+
+def returns_value(fn: FunctionNode) -> bool:
+    """Whether `fn`'s own body returns (or yields) a value: without a `return x`, an
+    unannotated function returns None, which needs no annotation to be known."""
+    stack: list[ast.AST] = list(fn.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return) and not (node.value is None or _is_none(node.value)):
+            return True
+        if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def read_type(
@@ -133,8 +164,10 @@ def build_step(ctx: Context, module: Module, fn: FunctionNode, deco: ast.expr) -
 def _build_step(ctx: Context, module: Module, fn: FunctionNode, deco: ast.expr) -> ir.Step:
     check_function_kind(ctx, module, fn, "step")
     params = read_params(ctx, module, fn, "step")
-    returns = read_type(
-        ctx, module, fn.returns, f"the return value of step `{fn.name}`", fn, allow_named=True
+    returns = (
+        read_type(ctx, module, fn.returns, f"the return value of step `{fn.name}`", fn, allow_named=True)
+        if fn.returns is not None or returns_value(fn)
+        else t.NONE
     )
     parsed = parse_options(module, ctx.folder, deco, "step", ctx.diagnostics)
     options = _step_options(ctx, module, parsed)

@@ -328,3 +328,42 @@ def test_a_named_tuple_imported_from_another_module(tmp_path: Path) -> None:
     results = "from typing import NamedTuple\nfrom flowc import Model\nclass Result(NamedTuple):\n    model: Model\n    score: float\n"
     found = lint_source(tmp_path, flow, results=results)
     assert positions(found) == [("FC201", 10, 11)]  # a float into an int: the fields were read
+
+
+# --- star imports -----------------------------------------------------------------------------
+
+
+def test_star_imports_of_flowc_and_typing(tmp_path: Path) -> None:
+    source = """
+        from flowc import *
+        from typing import *
+
+
+        @step
+        def s(x: int) -> Optional[Any]:
+            return x
+
+
+        @flow
+        def main() -> None:
+            s("x")
+        """
+    assert positions(lint_source(tmp_path, source)) == [("FC201", 12, 7)]
+
+
+@pytest.mark.parametrize(
+    ("steps", "found"),
+    [
+        (STEPS, [("lib:load", "step")]),
+        ('__all__ = ["count"]\n' + STEPS, None),  # `load` is not exported
+    ],
+)
+def test_a_star_import_of_a_project_module(
+    tmp_path: Path, steps: str, found: list[tuple[str, str]] | None
+) -> None:
+    result = load_source(tmp_path, flow_calling("from lib import *"), lib=steps)
+    if found is None:
+        assert codes(result.diagnostics) == ["FC303"]
+    else:
+        assert codes(result.diagnostics) == []
+        assert callees(result) == found

@@ -1662,3 +1662,25 @@ def test_shipping_diagnostics_in_a_helper_module_can_be_suppressed(tmp_path: Pat
     quiet = helpers.replace("    return CLIENT\n", "    return CLIENT  # flowc: ignore[FC401]\n")
     (tmp_path / "again").mkdir()
     assert lint_source(tmp_path / "again", flow, helpers=quiet) == []
+
+
+def test_fc403_names_a_relative_submodule_as_written(tmp_path: Path) -> None:
+    """`from . import helpers` is module `.helpers`, which the advice must name (not `..helpers`)."""
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/helpers.py": "def clean(s: str) -> str:\n    return s.strip()\n",
+        "pkg/flow.py": """
+            from . import helpers
+            from flowc import step
+
+
+            @step
+            def use(s: str) -> str:
+                return helpers.clean(s)
+            """,
+    }
+    _, scripts = shipped(tmp_path / "proj", files, "pkg/flow.py")
+    (diagnostic,) = script_of(scripts, "use").diagnostics
+    assert diagnostic.code == "FC403"
+    assert "`.helpers`" in diagnostic.message
+    assert "..helpers" not in diagnostic.message
