@@ -31,13 +31,19 @@ class NamingRules:
 def lower_names(program: ir.Program, rules: NamingRules) -> tuple[ir.Program, list[Diagnostic]]:
     """The program with the target's names for steps, flows, tasks, loops and branches."""
     diagnostics: list[Diagnostic] = []
-    taken: dict[str, tuple[str, Span]] = {}
+    taken: dict[str, _Claim] = {}
+    # Steps and flows are told apart by key: two `load` steps of different modules, or a step
+    # and a flow both named `inner`, would otherwise share one template or component.
     step_names = {
-        s.key: _claim(taken, rules.name(s.name), s.name, s.span, rules.kind, rules, diagnostics)
+        s.key: _claim(
+            taken, rules.name(s.name), _Claim(s.key, s.name, s.span), rules.kind, rules, diagnostics
+        )
         for s in program.steps
     }
     flow_names = {
-        f.key: _claim(taken, rules.name(f.name), f.name, f.span, rules.kind, rules, diagnostics)
+        f.key: _claim(
+            taken, rules.name(f.name), _Claim(f.key, f.name, f.span), rules.kind, rules, diagnostics
+        )
         for f in program.flows
     }
     steps = tuple(dataclasses.replace(s, name=step_names[s.key]) for s in program.steps)
@@ -45,23 +51,33 @@ def lower_names(program: ir.Program, rules: NamingRules) -> tuple[ir.Program, li
     return dataclasses.replace(program, steps=steps, flows=flows), diagnostics
 
 
+@frozen
+class _Claim:
+    """Who claims a target name: an identity (a step or flow key, a node id), as written."""
+
+    identity: str
+    original: str
+    span: Span
+
+
 def _claim(
-    taken: dict[str, tuple[str, Span]],
+    taken: dict[str, _Claim],
     name: str,
-    original: str,
-    span: Span,
+    claim: _Claim,
     what: str,
     rules: NamingRules,
     diagnostics: list[Diagnostic],
 ) -> str:
-    if name in taken and taken[name][0] != original:
+    first = taken.get(name)
+    if first is not None and first.identity != claim.identity:
+        same = first.original == claim.original  # then the keys tell them apart: `lib.a.load`
         diagnostics.append(
             diagnostic(
                 "FC505",
-                span,
+                claim.span,
                 what=f"{what} names",
-                first=taken[name][0],
-                second=original,
+                first=_shown(first) if same else first.original,
+                second=_shown(claim) if same else claim.original,
                 name=name,
                 target=rules.target,
             )
@@ -70,7 +86,7 @@ def _claim(
         diagnostics.append(
             diagnostic(
                 "FC504",
-                span,
+                claim.span,
                 what=f"{what} name",
                 name=name,
                 length=len(name),
@@ -79,15 +95,20 @@ def _claim(
                 hint="shorten it with `name=`",
             )
         )
-    taken.setdefault(name, (original, span))
+    taken.setdefault(name, claim)
     return name
+
+
+def _shown(claim: _Claim) -> str:
+    return claim.identity.replace(":", ".")
 
 
 def _lower_flow(flow: ir.Flow, name: str, rules: NamingRules, diagnostics: list[Diagnostic]) -> ir.Flow:
     ids: dict[str, str] = {}
-    taken: dict[str, tuple[str, Span]] = {}
+    taken: dict[str, _Claim] = {}
     for node, _ctx in ir.walk(flow.body):
-        ids[node.id] = _claim(taken, rules.node(node), node.id, node.span, "task", rules, diagnostics)
+        claim = _Claim(node.id, node.id, node.span)
+        ids[node.id] = _claim(taken, rules.node(node), claim, "task", rules, diagnostics)
 
     def rename(node: object) -> object:
         if isinstance(node, ir.Task):

@@ -95,12 +95,29 @@ class Emitter:
     # string without its quotes but with its JSON escapes (newlines, quotes, non-ASCII), so such
     # a value travels quoted as a JSON string, with `<param>__json` = "1" telling the reader.
     _json_inputs: set[tuple[str, str]] = field(default_factory=set)
+    # Names flowc makes up (a loop's or a condition's template, a condition task): `made_up`
+    # keeps them clear of the step, flow and task names the flow's author chose.
+    _made_up: dict[tuple[str, str], str] = field(default_factory=dict)
+    _taken: dict[str, set[str]] = field(default_factory=dict)  # namespace → names in it
 
     def __post_init__(self) -> None:
         self._json_inputs = _json_inputs(self.program)
+        self._taken[""] = {s.name for s in self.program.steps} | {f.name for f in self.program.flows}
+        for flow in self.program.flows:
+            self._taken[flow.key] = {node.id for node, _ in ir.walk(flow.body)}
         self._runtime_uses = Counter(
             self._runtime_of(step) for step in self.program.steps if self._runtime_of(step)
         )
+
+    def made_up(self, namespace: str, base: str) -> str:
+        """The name for what flowc calls `base` in `namespace` (templates: "", a flow's tasks:
+        its key): `base`, or `base-2` … when a step, flow, task or other made-up name has it."""
+        key = (namespace, base)
+        if key not in self._made_up:
+            taken = self._taken[namespace]
+            self._made_up[key] = name = _unique_name(base, taken)
+            taken.add(name)
+        return self._made_up[key]
 
     # --- documents ---------------------------------------------------------------------
 
@@ -566,7 +583,7 @@ class Emitter:
         return entry
 
     def _loop_template(self, scope: Scope, loop: ir.Loop) -> str:
-        name = f"{scope.flow.name}-{loop.id}"
+        name = self.made_up("", f"{scope.flow.name}-{loop.id}")
         inner = Scope(scope.flow, scope.loops, scope, loop)
         index = len(self.templates)
         self.templates.append({})
@@ -631,7 +648,7 @@ class Emitter:
                 for d in self._cond_deps(scope, c.cond)
             }
             return " && ".join(exprs) or "true", deps
-        cond_task = f"{branch.id}-cond"
+        cond_task = self.made_up(scope.flow.key, f"{branch.id}-cond")
         return f"{{{{tasks.{cond_task}.outputs.parameters.case}}}} == {index}", {cond_task}
 
     def _when_exact(self, scope: Scope, cond: ir.Cond) -> bool:
@@ -694,7 +711,7 @@ class Emitter:
         self, scope: Scope, branch: ir.Branch, tasks: list[dict[str, Any]], when: str, outer_deps: set[str]
     ) -> None:
         """The task deciding `branch`; it runs under the conditions of the branches around it."""
-        name = f"{branch.id}-cond"
+        name = self.made_up(scope.flow.key, f"{branch.id}-cond")
         # the operands themselves: not the values inside them (the task output a collected list
         # is made of lives in the loop's DAG, out of this one's reach)
         values = [
@@ -731,7 +748,7 @@ class Emitter:
     ) -> str:
         from flowc.targets.argo.conditions import condition_script
 
-        name = f"{scope.flow.name}-{branch.id}-cond"
+        name = self.made_up("", f"{scope.flow.name}-{branch.id}-cond")
         if name in self._emitted:
             return name
         self._emitted.add(name)
@@ -959,7 +976,7 @@ class Emitter:
     def _exit_template(self, flow: ir.Flow, handler: ir.ExitHandler) -> str:
         step = self.program.step(handler.step)
         template = self._step_template(step)
-        name = f"{flow.name}-on-exit"
+        name = self.made_up("", f"{flow.name}-on-exit")
         task: dict[str, Any] = {"name": step.name, "template": template}
         if handler.status_param:
             task["arguments"] = {"parameters": [{"name": handler.status_param, "value": STATUS}]}
@@ -968,6 +985,15 @@ class Emitter:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name-2`, `name-3` … the first that isn't taken."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}-{n}"
+    return candidate
 
 
 def _units(

@@ -92,6 +92,7 @@ class Emitter:
     platform: dict[str, Spec] = field(default_factory=dict)  # executor label → Kubernetes config
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _flows_done: dict[str, str] = field(default_factory=dict)
+    _component_names: set[str] = field(default_factory=set)  # taken: by steps, flows, made-up ones
 
     @property
     def entry(self) -> ir.Flow:
@@ -102,6 +103,9 @@ class Emitter:
     def documents(self) -> tuple[Spec, Spec | None]:
         flow = self.entry
         self._flow_warnings(flow)
+        self._component_names = {f"comp-{s.name}" for s in self.program.steps} | {
+            f"comp-{f.name}" for f in self.program.flows
+        }
         root = self._flow_component(flow, root=True)
         info: Spec = {"name": flow.name}
         if flow.description:
@@ -118,6 +122,14 @@ class Emitter:
             return spec, None
         executors = dict(sorted(self.platform.items()))
         return spec, {"platforms": {"kubernetes": {"deploymentSpec": {"executors": executors}}}}
+
+    def _generated_component(self, base: str) -> str:
+        """A name for a component flowc makes up (a loop's or a case's DAG, the exit handler's
+        body): `comp-<base>`, suffixed when a step, a flow or another such component has it (two
+        sub-flows may both loop `for x`)."""
+        name = _unique(f"comp-{base}", self._component_names)
+        self._component_names.add(name)
+        return name
 
     def _warn(self, span: Span, what: str, hint: str) -> None:
         self.diagnostics.append(diagnostic("FC507", span, target=TARGET, what=what, hint=hint))
@@ -226,37 +238,39 @@ class Emitter:
         out_defs = self._outputs_definitions(flow.outputs, flow.span)
         if out_defs:
             body["outputDefinitions"] = out_defs
-        name = f"comp-{EXIT_HANDLER}"
+        name = self._generated_component(EXIT_HANDLER)
         self.components[name] = body
+        step = self.program.step(handler.step)
+        task = _unique(EXIT_HANDLER, {step.name})  # the handler's own task is beside it
         entry: Spec = {"componentRef": {"name": name}}
         entry.update(self._sub_inputs(dag, inner))
-        entry["taskInfo"] = {"name": EXIT_HANDLER}
-        step = self.program.step(handler.step)
+        entry["taskInfo"] = {"name": task}
         final: Spec = {
             "componentRef": {"name": self._step_component(step)},
-            "dependentTasks": [EXIT_HANDLER],
+            "dependentTasks": [task],
         }
         if handler.status_param:
-            status = {"taskFinalStatus": {"producerTask": EXIT_HANDLER}}
+            status = {"taskFinalStatus": {"producerTask": task}}
             final["inputs"] = {"parameters": {handler.status_param: status}}
         final["taskInfo"] = {"name": step.name}
         final["triggerPolicy"] = {"strategy": "ALL_UPSTREAM_TASKS_COMPLETED"}
-        tasks_out = {EXIT_HANDLER: _sorted(entry), step.name: _sorted(final)}
+        tasks_out = {task: _sorted(entry), step.name: _sorted(final)}
         outputs: Spec = {}
         for out in flow.outputs:
             key = output_key(out.name)
             if t.is_artifact(out.type):
-                selector = {"producerSubtask": EXIT_HANDLER, "outputArtifactKey": key}
+                selector = {"producerSubtask": task, "outputArtifactKey": key}
                 outputs.setdefault("artifacts", {})[key] = {"artifactSelectors": [selector]}
             else:
-                selector = {"producerSubtask": EXIT_HANDLER, "outputParameterKey": key}
+                selector = {"producerSubtask": task, "outputParameterKey": key}
                 outputs.setdefault("parameters", {})[key] = {"valueFromParameter": selector}
         return tasks_out, outputs
 
     # --- DAGs ------------------------------------------------------------------------------
 
     def _tasks(self, dag: Dag, body: tuple[ir.Node, ...]) -> Spec:
-        owners = _owners(dag, body)
+        cases = _case_names(body)
+        owners = _owners(dag, body, cases)
         tasks: Spec = {}
         afters: dict[str, set[str]] = {}
         for node in body:
@@ -268,8 +282,8 @@ class Emitter:
             else:
                 for i, case in enumerate(node.cases):
                     if case.body:
-                        name = case_name(node, i)
-                        tasks[name], afters[name] = self._case_task(dag, node, i)
+                        name = cases[node.id, i]
+                        tasks[name], afters[name] = self._case_task(dag, node, i, name)
         for name, task in tasks.items():
             deps = set(_producers(task))
             for after in afters.get(name, set()):
@@ -462,7 +476,8 @@ class Emitter:
         outputs, output_definitions = self._loop_outputs(inner, loop)
         if outputs:
             body["dag"] = {"outputs": outputs, "tasks": tasks}
-        entry: Spec = {"componentRef": {"name": f"comp-{loop.id}"}}
+        component = self._generated_component(loop.id)
+        entry: Spec = {"componentRef": {"name": component}}
         entry.update(self._sub_inputs(dag, inner))
         items, definitions = self._loop_items(dag, loop, entry)
         definitions[item_input(loop.id)] = {"parameterType": kinds.parameter_type(loop.item_type)}
@@ -471,7 +486,7 @@ class Emitter:
         body["inputDefinitions"] = _split_definitions(definitions, inner)
         if outputs:
             body["outputDefinitions"] = _split_definitions(output_definitions, inner)
-        self.components[f"comp-{loop.id}"] = body
+        self.components[component] = body
         entry["parameterIterator"] = {"itemInput": item_input(loop.id), "items": items}
         if loop.max_parallel:
             entry["iteratorPolicy"] = {"parallelismLimit": loop.max_parallel}
@@ -523,13 +538,13 @@ class Emitter:
 
     # --- branches --------------------------------------------------------------------------
 
-    def _case_task(self, dag: Dag, branch: ir.Branch, index: int) -> tuple[Spec, set[str]]:
-        name = case_name(branch, index)
+    def _case_task(self, dag: Dag, branch: ir.Branch, index: int, name: str) -> tuple[Spec, set[str]]:
         inner = Dag(dag.flow, dag.loops, top=False)
         tasks = self._tasks(inner, branch.cases[index].body)
         keys: dict[str, tuple[Spec, Spec]] = {}
         condition = self._case_condition(dag, branch, index, keys)
-        entry: Spec = {"componentRef": {"name": f"comp-{name}"}}
+        component = self._generated_component(name)
+        entry: Spec = {"componentRef": {"name": component}}
         entry.update(self._sub_inputs(dag, inner))
         definitions: Spec = {}
         for key, (spec, definition) in keys.items():
@@ -542,7 +557,7 @@ class Emitter:
         body: Spec = {"dag": {"tasks": tasks}}
         if definitions:
             body["inputDefinitions"] = _split_definitions(definitions, inner)
-        self.components[f"comp-{name}"] = body
+        self.components[component] = body
         entry["taskInfo"] = {"name": name}
         entry["triggerPolicy"] = {"condition": condition}
         return entry, set(inner.outer_after)
@@ -637,6 +652,7 @@ class Emitter:
         name = f"comp-{step.name}"
         if name in self.components:
             return name
+        _check_keys(step)
         label = f"exec-{step.name}"
         component: Spec = {"executorLabel": label}
         inputs = self._params_definitions(step.params)
@@ -728,14 +744,14 @@ class Emitter:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _owners(dag: Dag, body: tuple[ir.Node, ...]) -> dict[str, str]:
+def _owners(dag: Dag, body: tuple[ir.Node, ...], cases: dict[tuple[str, int], str]) -> dict[str, str]:
     """Which task of the DAG holds each node of `body` (itself, a loop or a branch case);
     marks the tasks and loops of the DAG as `direct`."""
     owners: dict[str, str] = {}
     for node in body:
         if isinstance(node, ir.Branch):
             for i, case in enumerate(node.cases):
-                owners.update((inner.id, case_name(node, i)) for inner, _ctx in ir.walk(case.body))
+                owners.update((inner.id, cases[node.id, i]) for inner, _ctx in ir.walk(case.body))
             continue
         dag.direct.add(node.id)
         owners.update((inner.id, node.id) for inner, _ctx in ir.walk((node,)))
@@ -744,6 +760,45 @@ def _owners(dag: Dag, body: tuple[ir.Node, ...]) -> dict[str, str]:
 
 def case_name(branch: ir.Branch, index: int) -> str:
     return f"condition-{branch.id}-{index + 1}"
+
+
+def _case_names(body: tuple[ir.Node, ...]) -> dict[tuple[str, int], str]:
+    """The task name of each case of the branches of a DAG: `case_name`, suffixed where a task
+    or loop of the same DAG has it (a step may be called `condition_branch_1`)."""
+    taken = {node.id for node in body if not isinstance(node, ir.Branch)}
+    names: dict[tuple[str, int], str] = {}
+    for node in body:
+        if isinstance(node, ir.Branch):
+            for i in range(len(node.cases)):
+                names[node.id, i] = name = _unique(case_name(node, i), taken)
+                taken.add(name)
+    return names
+
+
+def _check_keys(step: ir.Step) -> None:
+    """A component's inputs and outputs share one namespace (the executor function's arguments),
+    where a single output is called `Output`: a parameter or field of that name would clash."""
+    seen: set[str] = set()
+    for key, span in [(p.name, p.span) for p in step.params] + [
+        (output_key(o.name), step.span) for o in step.outputs
+    ]:
+        if key in seen:
+            raise Unsupported(
+                span,
+                f"a step whose parameters and outputs both take the name `{key}` (KFP calls a "
+                "step's single output `Output`)",
+                "rename the parameter or the NamedTuple field",
+            )
+        seen.add(key)
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """`name`, or `name-2`, `name-3` … the first that isn't taken."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}-{n}"
+    return candidate
 
 
 def _label(value: ir.Value) -> str:

@@ -128,6 +128,12 @@ def encode_parameters(flow: ir.Flow, values: Mapping[str, Any]) -> dict[str, Any
         param = flow.param(name)
         assert param is not None, name
         found[name] = kinds.constant(value, param.type)
+        unsafe = kinds.unsafe_integers(found[name])
+        if unsafe:  # as `compile` refuses such a literal (FC501): KFP would round it
+            raise FlowcError(
+                f"-p {name}: KFP passes numbers as doubles, which round the integer {unsafe[0]} "
+                f"(exact only up to 2**53 - 1); pass it as a str"
+            )
     return found
 
 

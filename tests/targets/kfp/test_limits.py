@@ -346,3 +346,17 @@ def test_collected_artifacts_compile(tmp_path: Path) -> None:
     body = "\n@flow\ndef f(items: list[int] = [1, 2]) -> int:\n    parts = [make(i) for i in items]\n    return merge(parts)\n"
     result = compile_source(tmp_path, body)
     assert_compiles(result)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a parameter called `Output` beside a single output, which KFP calls `Output` too
+        "@step\ndef save(Output: str) -> Dataset: ...\n\n@flow\ndef f() -> None:\n    save('x')\n",
+        # NamedTuple fields `output` and `Output`: the first becomes the second's key
+        "from typing import NamedTuple\n\nclass Two(NamedTuple):\n    Output: str\n    output: int\n\n"
+        "@step\ndef two() -> Two: ...\n\n@flow\ndef f() -> None:\n    two()\n",
+    ],
+)
+def test_inputs_and_outputs_that_share_a_kfp_key(tmp_path: Path, body: str) -> None:
+    assert_rejected(compile_source(tmp_path, body), "FC501")

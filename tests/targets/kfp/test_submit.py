@@ -118,6 +118,15 @@ def test_parameters_take_the_pipelines_types(tmp_path: Path) -> None:
     assert submit.encode_parameters(flow, {"seed": None}) == {"seed": "null"}
 
 
+def test_an_integer_kfp_would_round_is_refused(tmp_path: Path) -> None:
+    """As `compile` refuses such a literal (FC501); an Optional's, sent as text, is exact."""
+    flow, _data = compiled(tmp_path)
+    with pytest.raises(FlowcError):
+        submit.encode_parameters(flow, {"epochs": 2**53 + 1})
+    assert submit.encode_parameters(flow, {"epochs": 2**53 - 1}) == {"epochs": 2**53 - 1}
+    assert submit.encode_parameters(flow, {"seed": 2**53 + 1}) == {"seed": str(2**53 + 1)}
+
+
 def test_every_executor_carries_the_lineage_and_the_package_still_parses(tmp_path: Path) -> None:
     data = package(tmp_path)
     assert strict_parse_bytes(data) == []
