@@ -378,6 +378,13 @@ class Emitter:
                     "`true`/`null`/JSON where Python writes `True`/`None`/reprs)",
                     "format the text inside a step",
                 )
+            if self._type_of(dag, part) == t.FLOAT:
+                self._warn(
+                    part.span,
+                    "a float in an f-string as Python writes it (the KFP backend writes floats "
+                    "without `.0` or exponent: `2.0` as `2`, `1e-05` as `0.00001`)",
+                    "format the text inside a step where it must be exact",
+                )
             name = PREFIX + _label(part)
             extra[name] = self._ref(dag, part)
             text.append(f"{{{{$.inputs.parameters['{name}']}}}}")
@@ -387,6 +394,8 @@ class Emitter:
         typ = self._type_of(dag, value)
         if isinstance(typ, t.LiteralT):
             return all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in typ.values)
+        # the backend formats numbers with Go's FormatFloat(v, 'f', -1): ints as Python does,
+        # floats mostly so (`0.25`), which `_fstring` warns of
         return is_str_like(typ) or typ in (t.INT, t.FLOAT)
 
     # --- values --------------------------------------------------------------------------

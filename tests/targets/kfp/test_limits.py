@@ -360,3 +360,12 @@ def test_collected_artifacts_compile(tmp_path: Path) -> None:
 )
 def test_inputs_and_outputs_that_share_a_kfp_key(tmp_path: Path, body: str) -> None:
     assert_rejected(compile_source(tmp_path, body), "FC501")
+
+
+def test_a_float_in_an_f_string_is_warned_of(tmp_path: Path) -> None:
+    """The backend renders a float placeholder with Go's FormatFloat(v, 'f', -1): `2.0` as `2`."""
+    body = "@flow\ndef f(rate: float = 2.0, n: int = 3) -> None:\n    show(f'{rate} {n}')\n"
+    result = compile_source(tmp_path, body)
+    assert result.ok
+    warned = [d for d in result.diagnostics if d.code == "FC507"]
+    assert [(d.span.line, d.span.col) for d in warned] == [(len(HEADER.splitlines()) + 2, 13)]
