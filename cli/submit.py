@@ -311,8 +311,27 @@ def _argo(request: Request, compiled: Compiled) -> int:
         )
         _report(created, request, compiled, extra)
         if request.watch:
-            return _watch(lambda: argo.status(conn, ns, created.name), request.poll_interval, created.name)
+            code = _watch(lambda: argo.status(conn, ns, created.name), request.poll_interval, created.name)
+            if code == 0 and request.output not in ("name", "json"):
+                _show_outputs(compiled.flow, lambda: argo.outputs(conn, ns, created.name))
+            return code
     return 0
+
+
+def _show_outputs(flow: ir.Flow, fetch: Callable[[], Mapping[str, str]]) -> None:
+    """A watched run that succeeded: its outputs on stdout, as `flowc run` prints them."""
+    if all(t.is_artifact(out.type) for out in flow.outputs):
+        return
+    from flowc.targets.argo.outputs import decode_outputs
+    from flowc.targets.local import as_text
+
+    try:
+        values = decode_outputs(flow, fetch())
+    except (ValueError, FlowcError) as exc:
+        _say(f"warning: the run's outputs can't be read: {exc}")
+        return
+    types = {out.name: out.type for out in flow.outputs}
+    sys.stdout.write("".join(f"{name} = {as_text(value, types[name])}\n" for name, value in values.items()))
 
 
 def _connection_flags(request: Request) -> dict[str, Any]:

@@ -297,16 +297,27 @@ def _created(kind: str, ns: str, model: BaseModel) -> Created:
 
 def status(conn: Connection, ns: str, name: str) -> Snapshot:
     """The workflow's phase and message, and the phase of each of its pods (in start order)."""
-    with _service(conn) as (service, _session):
-        workflow = service.get_workflow(name, namespace=ns)
-    document = workflow.model_dump(mode="json", by_alias=True, exclude_none=True)
-    state = document.get("status", {})
+    state = _workflow(conn, ns, name).get("status", {})
     nodes = sorted(
         (n for n in state.get("nodes", {}).values() if n.get("type") in _SHOWN_NODES),
         key=lambda n: (str(n.get("startedAt", "~")), str(n.get("displayName", n["name"]))),
     )
     tasks = [(str(n.get("displayName", n["name"])), str(n.get("phase") or "Pending")) for n in nodes]
     return str(state.get("phase") or "Pending"), str(state.get("message", "")), tasks
+
+
+def outputs(conn: Connection, ns: str, name: str) -> dict[str, str]:
+    """The texts of the workflow's outputs, by name (see `outputs.reported_texts`)."""
+    from flowc.targets.argo.outputs import reported_texts
+
+    return reported_texts(_workflow(conn, ns, name))
+
+
+def _workflow(conn: Connection, ns: str, name: str) -> dict[str, Any]:
+    with _service(conn) as (service, _session):
+        workflow = service.get_workflow(name, namespace=ns)
+    document: dict[str, Any] = workflow.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return document
 
 
 class _Session(requests.Session):  # type: ignore[misc,unused-ignore]

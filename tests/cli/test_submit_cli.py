@@ -227,6 +227,29 @@ def test_watch_follows_the_run_to_success(
     assert "report Succeeded" in err
 
 
+RETURNING = SUBMITTED_FLOW.replace(
+    "fast: bool = False, seed: int | None = None) -> None:\n    report(train(rate, epochs, tags, name, fast, seed))",
+    "fast: bool = False, seed: int | None = None) -> tuple[float, Optional[int], list[str]]:\n"
+    "    report(train(rate, epochs, tags, name, fast, seed))\n"
+    "    return (train(rate, epochs, tags, name, fast, seed), seed, tags)",
+).replace("from flowc import step, flow", "from typing import Optional\nfrom flowc import step, flow")
+
+
+def test_watch_prints_the_outputs_of_a_run_that_succeeded(
+    project: git.Repo, argo: ArgoServer, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """As `flowc run` prints them: decoded by their types (the run happens in the simulator)."""
+    assert RETURNING != SUBMITTED_FLOW
+    commit(project, {"flow.py": RETURNING})
+    argo.simulate_in = tmp_path / "runs"
+    code, out, _err = argo_submit(capsys, argo, "--watch", "-p", "rate=0.5", "-p", 'tags=["x","y"]')
+    assert code == 0
+    assert out.splitlines()[-3:] == ["output_0 = 1.5", "output_1 = null", 'output_2 = ["x","y"]']
+    code, out, _err = argo_submit(capsys, argo, "--watch", "-o", "name")
+    assert code == 0
+    assert len(out.splitlines()) == 1  # the name only, as asked
+
+
 def test_watch_exits_1_when_the_run_fails(
     project: git.Repo, argo: ArgoServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -243,6 +243,10 @@ class ArgoServer(FakeServer):
     reads: int = 0
     validated: list[dict[str, Any]] = field(default_factory=list)  # every object that passed the checks
     polled: threading.Event = field(default_factory=threading.Event)  # set by each workflow read
+    # When set, a workflow read as Succeeded has really run, in the simulator under this folder:
+    # its root node carries the outputs the run produced, as the Argo Server reports them.
+    simulate_in: Path | None = None
+    _ran: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def handle(self, method: str, path: str, body: Any) -> tuple[int, Any]:
         parts = urlsplit(path).path.strip("/").split("/")
@@ -300,7 +304,23 @@ class ArgoServer(FakeServer):
             phase = self.phases[min(self.reads, len(self.phases) - 1)]
             self.reads += 1
         self.polled.set()
-        return {**stored, "status": _status(stored, phase)}
+        status = _status(stored, phase)
+        if phase == "Succeeded" and self.simulate_in is not None:
+            status["nodes"][name] = {"id": name, "name": name, "type": "DAG", "phase": phase}
+            status["nodes"][name]["outputs"] = {"parameters": self._outputs(stored)}
+        return {**stored, "status": status}
+
+    def _outputs(self, workflow: dict[str, Any]) -> list[dict[str, str]]:
+        """The output parameters of the workflow's entrypoint, from a run in the simulator."""
+        from tests.oracles import argo_sim
+
+        name = workflow["metadata"]["name"]
+        if name not in self._ran:
+            assert self.simulate_in is not None
+            run = argo_sim.run_workflow(workflow, workdir=self.simulate_in / name)
+            assert run.status == "Succeeded", run.message
+            self._ran[name] = run.outputs
+        return [{"name": k, "value": v} for k, v in sorted(self._ran[name].items())]
 
     # --- checks ---
 
