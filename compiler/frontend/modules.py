@@ -237,7 +237,7 @@ def _record_from(module: Module, stmt: ast.ImportFrom, alias: ast.alias, seen: s
     elif stmt.level == 0 and source in TYPING_MODULES:
         module.typing_names[local] = alias.name
     else:
-        module.imports[local] = Import(source, stmt.level, alias.name, stmt)
+        module.imports[local] = Import(source, stmt.level, alias.name, alias)  # located at the name
 
 
 def _record_star(module: Module, stmt: ast.ImportFrom, seen: set[str]) -> None:
