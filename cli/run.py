@@ -15,12 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from flowc.cli.load import load_or_report
+from flowc.cli import render
+from flowc.cli.load import load_or_report, shown_diagnostics
 from flowc.cli.options import split_target
+from flowc.compiler.config import governing_config
 from flowc.compiler.diagnostics import FlowcError
 
 if TYPE_CHECKING:
     from flowc.compiler import ir
+    from flowc.compiler.frontend.loader import LoadResult
+    from flowc.compiler.shipping import Script
     from flowc.targets.local import RunRecord
     from flowc.targets.local.record import TaskRecord
 
@@ -64,6 +68,9 @@ def run_flow(
     from flowc.targets import local  # only `run` pays for the runner
 
     program = loaded.program
+    scripts = _shipped_or_report(target, loaded)
+    if scripts is None:
+        return 1
     flow = program.flow(program.entry or program.flows[0].key)
     options = local.RunOptions(
         parameters=local.resolve_parameters(flow, params),
@@ -74,12 +81,26 @@ def run_flow(
         resume=resume,
         python=python or sys.executable,
     )
-    run = local.prepare(program, loaded.sources, options)
+    run = local.prepare(program, loaded.sources, options, scripts)
     with _progress() as progress:
         print(f"flowc: run {run.record.run_id} in {run.run_dir}", file=sys.stderr)
         record = run.execute(progress.update)
     _report(record, flow, output_format)
     return EXIT_CODES.get(record.status, 1)
+
+
+def _shipped_or_report(target: str, loaded: LoadResult) -> dict[str, Script] | None:
+    """Every step shipped as a cluster would run it, or None after printing the errors that
+    would fail it there (`compile` reports the same: FC4xx); warnings are printed too."""
+    from flowc.compiler.shipping import ship_all
+
+    assert loaded.program is not None
+    scripts = ship_all(loaded.program, loaded.sources)
+    found = [d for script in scripts.values() for d in script.diagnostics]
+    shown = shown_diagnostics(found, loaded.sources, governing_config(split_target(target)[0]))
+    if shown:
+        render.render("full", shown, loaded.sources, 1, summary=False)
+    return None if any(d.is_error for d in shown) else scripts
 
 
 def _report(record: RunRecord, flow: ir.Flow, output_format: str) -> None:

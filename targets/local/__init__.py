@@ -27,7 +27,7 @@ from typing import Any
 from flowc.compiler import ir
 from flowc.compiler.diagnostics import FlowcError
 from flowc.compiler.frozen import frozen
-from flowc.compiler.shipping import ship_all
+from flowc.compiler.shipping import Script, ship_all
 from flowc.targets.local.engine import Engine, Observer, Settings
 from flowc.targets.local.record import RunRecord, git_info, new_run_id, now, source_hash
 from flowc.targets.local.store import resume_index
@@ -101,8 +101,14 @@ class LocalRun:
         return self.engine.record
 
 
-def prepare(program: ir.Program, sources: Mapping[str, str], options: RunOptions) -> LocalRun:
-    """Ship every step, create the run directory and its record; FlowcError for bad options."""
+def prepare(
+    program: ir.Program,
+    sources: Mapping[str, str],
+    options: RunOptions,
+    scripts: Mapping[str, Script] | None = None,
+) -> LocalRun:
+    """Ship every step (unless `scripts` has them shipped), create the run directory and its
+    record; FlowcError for bad options."""
     flow = program.flow(program.entry or program.flows[0].key)
     root = options.root.resolve()
     resumed = _resumed(root, options.resume)
@@ -132,7 +138,8 @@ def prepare(program: ir.Program, sources: Mapping[str, str], options: RunOptions
         resumed=resumed,
         deadline=flow.options.timeout_seconds,  # the whole run's, as Argo's activeDeadlineSeconds
     )
-    return LocalRun(Engine(program, ship_all(program, sources), settings, record), run_dir)
+    shipped = dict(scripts) if scripts is not None else ship_all(program, sources)
+    return LocalRun(Engine(program, shipped, settings, record), run_dir)
 
 
 def _resumed(root: Path, run_id: str | None) -> dict[str, Path]:

@@ -261,6 +261,32 @@ def test_lint_errors_exit_1_without_a_run(tmp_path: Path) -> None:
     assert not list((tmp_path / "runs").glob("runs/*"))
 
 
+SHIPPING_ERROR = """
+from flowc import flow, step
+
+
+@step
+def where() -> str:
+    return __file__
+
+
+@flow
+def f() -> str:
+    return where()
+"""
+
+
+def test_a_step_that_would_fail_on_a_cluster_exits_1_without_a_run(tmp_path: Path) -> None:
+    """`compile` refuses it (FC404: some engines run the script without `__file__`); so does
+    `run`, which would otherwise succeed where the cluster fails."""
+    result = run(write_flow(tmp_path / "proj", SHIPPING_ERROR), tmp_path)
+    assert result.code == 1, result.describe()
+    assert "FC404" in result.stderr
+    assert no_runs(tmp_path / "runs")
+    suppressed = SHIPPING_ERROR.replace("return __file__", "return __file__  # flowc: ignore[FC404]")
+    assert run(write_flow(tmp_path / "other", suppressed), tmp_path).code == 0
+
+
 # --- -p parsing -----------------------------------------------------------------------------------
 
 VALID: list[tuple[dict[str, str], dict[str, Any]]] = [
