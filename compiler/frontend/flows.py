@@ -171,6 +171,7 @@ class FlowBuilder:
         self.narrowed: list[frozenset[str]] = []
         self.pending_binding: str | None = None
         self.results_failed = False
+        self.returned: ast.expr | None = None  # the flow's `return` value
 
     # --- entry -------------------------------------------------------------------------
 
@@ -304,6 +305,7 @@ class FlowBuilder:
         self._block(stmts[:-1] if ret is not None else stmts)
         if ret is None or ret.value is None:
             return (), ()
+        self.returned = ret.value
         elts = ret.value.elts if isinstance(ret.value, ast.Tuple) else [ret.value]
         bindings = [self._expr(e) for e in elts]
         if len(bindings) == 1 and bindings[0] is not None and bindings[0].multi:
@@ -331,9 +333,8 @@ class FlowBuilder:
     ) -> tuple[ir.Output, ...]:
         got = _tuple_of(types)
         if annotated and not self.results_failed and not t.assignable(got, returns):
-            self.ctx.report(
-                "FC216", self.module, self.fn.returns or self.fn, flow=self.fn.name, expected=returns, got=got
-            )
+            at = self.returned or self.fn.returns or self.fn  # what is returned, as mypy says
+            self.ctx.report("FC216", self.module, at, flow=self.fn.name, expected=returns, got=got)
         return ir.outputs_of(returns if annotated and not isinstance(returns, t.AnyT) else got)
 
     def _block(self, stmts: list[ast.stmt]) -> None:
