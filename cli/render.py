@@ -142,6 +142,7 @@ def _sarif(diagnostics: list[Diagnostic]) -> str:
         "runs": [
             {
                 "tool": {"driver": {"name": "flowc", "version": __version__, "rules": rules}},
+                "columnKind": "unicodeCodePoints",  # flowc counts characters, not UTF-16 units
                 "results": results,
             }
         ],
@@ -159,7 +160,7 @@ def _sarif_result(d: Diagnostic, index: int) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": s.path.replace(os.sep, "/")},
+                    "artifactLocation": {"uri": _uri(s.path)},
                     "region": {
                         "startLine": s.line,
                         "startColumn": s.col,
@@ -170,6 +171,16 @@ def _sarif_result(d: Diagnostic, index: int) -> dict[str, Any]:
             }
         ],
     }
+
+
+def _uri(path: str) -> str:
+    """A URI reference for a diagnostic's file: relative ones stay relative, percent-encoded."""
+    from pathlib import Path
+    from urllib.parse import quote
+
+    if os.path.isabs(path):
+        return Path(path).as_uri()
+    return quote(path.replace(os.sep, "/"))
 
 
 _MACHINE: dict[str, Callable[[list[Diagnostic]], str]] = {"json": _json, "github": _github, "sarif": _sarif}

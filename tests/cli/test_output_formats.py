@@ -7,6 +7,7 @@ Wording is never compared.
 from __future__ import annotations
 
 import json
+import os
 import re
 import textwrap
 from collections.abc import Callable
@@ -190,6 +191,7 @@ def test_sarif_structure(lint: Lint) -> None:
     assert doc["version"] == "2.1.0"
     assert "sarif" in doc["$schema"]
     run = doc["runs"][0]
+    assert run["columnKind"] == "unicodeCodePoints"  # columns count characters, as `json` does
     driver = run["tool"]["driver"]
     assert driver["name"] == "flowc"
     ids = [r["id"] for r in driver["rules"]]
@@ -251,3 +253,12 @@ def test_machine_formats_never_coloured(lint: Lint, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("FORCE_COLOR", "1")
     _, out, err = lint(fmt)
     assert ANSI not in out + err
+
+
+def test_sarif_locations_are_uri_references_counted_in_characters() -> None:
+    from flowc.cli.render import _uri
+
+    assert _uri("my flow,v2%.py") == "my%20flow%2Cv2%25.py"
+    assert _uri(os.path.join("pkg", "flow.py")) == "pkg/flow.py"
+    assert _uri(os.path.abspath("a b.py")).startswith("file:///")
+    assert _uri(os.path.abspath("a b.py")).endswith("/a%20b.py")
