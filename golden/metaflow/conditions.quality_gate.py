@@ -21,7 +21,8 @@ def run_script(script, inputs, kinds, outputs):
 
     `kinds` says how each input travels: "text" or "json" in a FLOWC_IN_ variable, or a
     shape (files under FLOWC_INPUTS_DIR). `outputs` are (name, kind) pairs, kind "text",
-    "text?" (null is None), "json", "any" or a shape.
+    "text?" (null is None), "json", "any", a shape, or {"k": "value", "type": ...} for JSON
+    whose numbers follow the declared type.
     """
     root = tempfile.mkdtemp(prefix="flowc-")
     try:
@@ -53,7 +54,7 @@ def as_text(value, kind):
 
 
 def read_output(path, kind):
-    if isinstance(kind, dict):
+    if isinstance(kind, dict) and kind["k"] != "value":
         return pack(path, kind)
     with open(path, "rb") as f:
         text = f.read().decode("utf-8")
@@ -63,11 +64,29 @@ def read_output(path, kind):
     if kind == "text?":
         return None
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except ValueError:
         if kind == "any":
             return text
         raise
+    return typed(value, kind["type"]) if isinstance(kind, dict) else value
+
+
+def typed(value, shape):
+    """Numbers as declared, as `flowc run` reads them: an int where a float is declared is a
+    float, an integral float where an int is declared an int."""
+    kind = shape["k"]
+    if kind == "optional":
+        return None if value is None else typed(value, shape["inner"])
+    if kind == "list" and isinstance(value, list):
+        return [typed(v, shape["item"]) for v in value]
+    if kind == "dict" and isinstance(value, dict):
+        return {k: typed(v, shape["value"]) for k, v in value.items()}
+    if kind == "float" and type(value) is int:
+        return float(value)
+    if kind == "int" and type(value) is float and value.is_integer():
+        return int(value)
+    return value
 
 
 def pack(path, shape):
@@ -83,14 +102,23 @@ def pack(path, shape):
     name = os.path.basename(path)
     if not os.path.isdir(path):
         with open(path, "rb") as f:
-            return {"name": name, "data": f.read()}
-    files = {}
-    for folder, _dirs, names in os.walk(path):
-        for n in names:
+            return {"name": name, "data": f.read(), "mode": _mode(path)}
+    files, dirs, modes = {}, [], {}
+    for folder, subdirs, names in os.walk(path):
+        for n in sorted(subdirs) + sorted(names):
             full = os.path.join(folder, n)
+            relative = os.path.relpath(full, path).replace(os.sep, "/")
+            modes[relative] = _mode(full)
+            if n in subdirs:
+                dirs.append(relative)
+                continue
             with open(full, "rb") as f:
-                files[os.path.relpath(full, path).replace(os.sep, "/")] = f.read()
-    return {"name": name, "files": files}
+                files[relative] = f.read()
+    return {"name": name, "files": files, "dirs": dirs, "modes": modes}
+
+
+def _mode(path):
+    return os.stat(path).st_mode & 0o7777
 
 
 def unpack(carried, shape, path):
@@ -107,13 +135,41 @@ def unpack(carried, shape, path):
     elif "data" in carried:
         with open(path, "wb") as f:
             f.write(carried["data"])
+        _chmod(path, carried.get("mode"))
     else:
         os.makedirs(path, exist_ok=True)
+        for relative in carried.get("dirs", ()):
+            os.makedirs(os.path.join(path, *relative.split("/")), exist_ok=True)
         for relative, data in carried["files"].items():
             full = os.path.join(path, *relative.split("/"))
             os.makedirs(os.path.dirname(full), exist_ok=True)
             with open(full, "wb") as f:
                 f.write(data)
+        # deepest first: a folder made read-only after its contents are written
+        modes = carried.get("modes", {})
+        for relative in sorted(modes, key=lambda r: r.count("/"), reverse=True):
+            _chmod(os.path.join(path, *relative.split("/")), modes[relative])
+
+
+def _chmod(path, mode):
+    if mode is not None:
+        os.chmod(path, mode)
+
+
+def optional_parameter(text, kind):
+    """An `Optional` parameter's value from its text, as `flowc run -p` reads it: `null` is
+    None, a `str` the text itself, anything else JSON of the declared kind."""
+    if text is None or text == "null":
+        return None
+    if kind == "str":
+        return text
+    value = {"true": True, "false": False}.get(text.lower()) if kind == "bool" else None
+    value = json.loads(text) if value is None else value
+    if kind == "float" and type(value) is int:
+        value = float(value)
+    if type(value).__name__ != kind:
+        raise ValueError("expected %s, got %r" % (kind, text))
+    return value
 
 
 ASSESS_RISK_SCRIPT = r"""# flowc step script: conditions.assess_risk
@@ -491,7 +547,7 @@ if __name__ == "__main__":
 
 def run_profile_table(**inputs):
     """Step `profile_table` of conditions.py:43: its outputs for `inputs`."""
-    return tuple(run_script(PROFILE_TABLE_SCRIPT, inputs, {'table': 'text', 'sample': 'json'}, [('rows', 'json'), ('null_rate', 'json'), ('tags', 'json')]))
+    return tuple(run_script(PROFILE_TABLE_SCRIPT, inputs, {'table': 'text', 'sample': 'json'}, [('rows', 'json'), ('null_rate', {'k': 'value', 'type': {'k': 'float'}}), ('tags', 'json')]))
 
 
 PUBLISH_SCRIPT = r"""# flowc step script: conditions.publish
@@ -635,13 +691,15 @@ class QualityGateFlow(FlowSpec):
     mode = Parameter('mode', type=str, default='full', help="Literal['fast', 'full', 'audit']")
     min_rows = Parameter('min_rows', type=int, default=1000, help='int')
     max_null_rate = Parameter('max_null_rate', type=float, default=0.05, help='float')
-    sample = Parameter('sample', type=int, default=None, help='Optional[int]')
-    owner = Parameter('owner', type=str, default=None, help='Optional[str]')
+    sample_text = Parameter('sample', type=str, default='null', help='Optional[int]')
+    owner_text = Parameter('owner', type=str, default='null', help='Optional[str]')
     dry_run = Parameter('dry_run', type=bool, default=False, help='bool')
 
     @step
     def start(self):
         """Start the run."""
+        self.sample = optional_parameter(self.sample_text, 'int')
+        self.owner = optional_parameter(self.owner_text, 'str')
         self.next(self.profile_table, self.find_owner, self.is_fresh)
 
     @step

@@ -10,13 +10,20 @@ Nothing here imports metaflow: the file is text, run by the user's Metaflow.
 from __future__ import annotations
 
 from flowc.compiler import ir
+from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Diagnostic, Span
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.shipping import ship_all
 from flowc.targets import CompileOptions, CompileResult, Output
 from flowc.targets.metaflow.emit import Context, Emitter
 from flowc.targets.metaflow.inline import InlineError, inline
-from flowc.targets.metaflow.names import FLOW_NAME_LIMIT, TARGET, class_name, lower_names
+from flowc.targets.metaflow.names import (
+    FLOW_NAME_LIMIT,
+    RESERVED_PARAMETERS,
+    TARGET,
+    class_name,
+    lower_names,
+)
 
 # step options Metaflow has no decorator for, with what to do instead
 _STEP_OPTIONS = {
@@ -39,6 +46,11 @@ _FLOW_OPTIONS = {
     "ttl": "Metaflow keeps runs in its datastore",
 }
 
+_DEADLINE = (
+    "it is only the default `@timeout` of each step; bound the whole run where it is started "
+    "(e.g. `timeout` around `python flow.py run`, or the scheduler's deadline when deployed)"
+)
+
 
 class MetaflowTarget:
     name = "metaflow"
@@ -48,7 +60,7 @@ class MetaflowTarget:
         scripts = ship_all(program, options.sources)
         diagnostics += [d for s in scripts.values() for d in s.diagnostics]
         entry = lowered.flow(lowered.entry or lowered.flows[0].key)
-        diagnostics += _flow_name(entry) + _approximations(lowered, entry)
+        diagnostics += _flow_name(entry) + _parameters(entry) + _approximations(lowered, entry)
         if any(d.is_error for d in diagnostics):
             return CompileResult((), tuple(diagnostics))
         try:
@@ -96,6 +108,36 @@ def _flow_name(flow: ir.Flow) -> list[Diagnostic]:
     ]
 
 
+def _parameters(flow: ir.Flow) -> list[Diagnostic]:
+    """Parameters Metaflow can't take: names its `run` command uses for its own options, names
+    equal but for case (click lowercases option names), and artifacts."""
+    found: list[Diagnostic] = []
+    seen: dict[str, str] = {}
+    for p in flow.params:
+        key = p.name.lower()
+        if key in RESERVED_PARAMETERS:
+            what = f"a flow parameter named `{p.name}` (an option of Metaflow's `run` command)"
+            found.append(diagnostic("FC501", p.span, target=TARGET, what=what, hint="rename the parameter"))
+        elif key in seen:
+            found.append(
+                diagnostic(
+                    "FC505",
+                    p.span,
+                    what="parameters",
+                    first=seen[key],
+                    second=p.name,
+                    name=key,
+                    target=TARGET,
+                )
+            )
+        seen.setdefault(key, p.name)
+        if t.contains_artifact(p.type):
+            what = f"the artifact parameter `{p.name}` (a Metaflow parameter is a value, not a file)"
+            hint = "take the file's path as a `str` parameter and open it in a step"
+            found.append(diagnostic("FC501", p.span, target=TARGET, what=what, hint=hint))
+    return found
+
+
 def _approximations(program: ir.Program, entry: ir.Flow) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for flow in program.flows:
@@ -103,6 +145,11 @@ def _approximations(program: ir.Program, entry: ir.Flow) -> list[Diagnostic]:
             span = flow.options.span_of(option)
             if span is not None:
                 found.append(_approximated(span, f"the flow option `{option}`", hint))
+        span = flow.options.span_of("timeout")
+        if span is not None and flow.key == entry.key:
+            found.append(
+                _approximated(span, "the flow's `timeout` as a deadline for the whole run", _DEADLINE)
+            )
         for node, _ctx in ir.walk(flow.body):
             if isinstance(node, ir.Loop) and node.max_parallel:
                 found.append(_approximated(node.span, "a loop's `max`", "run with `--max-workers N`"))

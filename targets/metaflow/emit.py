@@ -20,11 +20,18 @@ from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Diagnostic, Span
 from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
-from flowc.compiler.shipping import is_str_like, type_descriptor
+from flowc.compiler.shipping import encode_value, is_str_like, type_descriptor
 from flowc.compiler.values import quantity
 from flowc.targets.metaflow import lower as lw
-from flowc.targets.metaflow.names import MODULE_NAMES, TARGET, class_name, step_name
-from flowc.targets.metaflow.runtime import HELPERS
+from flowc.targets.metaflow.names import (
+    FLOWSPEC_MEMBERS,
+    MODULE_NAMES,
+    TARGET,
+    attribute_ok,
+    class_name,
+    step_name,
+)
+from flowc.targets.metaflow.runtime import HELPERS, OPTIONAL_HELPERS
 
 MAX_RETRIES = 4  # metaflow_config MAX_ATTEMPTS (6) minus the first attempt and one spare
 _OPS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -65,9 +72,19 @@ class Emitter:
         self.loops = {n.id: n for n, _ in ir.walk(ctx.flow.body) if isinstance(n, ir.Loop)}
         self.tasks = {n.id: n for n, _ in ir.walk(ctx.flow.body) if isinstance(n, ir.Task)}
         self.items: dict[str, str] = {}  # loop id → the artifact holding its item
+        self.params: dict[str, str] = {}  # flow parameter → the attribute holding its value
+        self.texts: dict[str, str] = {}  # `Optional` scalar parameter → the attribute of its text
+        self.helpers: set[str] = set()  # OPTIONAL_HELPERS the file needs
+        # artifacts that may be missing: outputs of `continue_on_failure` tasks (`@catch` leaves
+        # them unset when the task fails) and of every task that needs one of them
+        self.fallible: set[str] = set()
+        self.caught = {
+            k for k, n in self.tasks.items() if ctx.program.step(n.callee).options.continue_on_failure
+        }
         self.sources: dict[str, str] = {}  # loop id → the artifact a loop fans out over, when flowc sets it
         self.joins = 0
         self.used_steps: dict[str, ir.Step] = {}
+        self.reported: set[Span] = set()  # retry options already checked
 
     # --- names ------------------------------------------------------------------------------
 
@@ -98,43 +115,99 @@ class Emitter:
         return name
 
     def artifact(self, task: str, output: str) -> str:
-        return f"{task}_{output}"
+        name = f"{task}_{output}"
+        # `merge` + `artifacts` must not shadow `FlowSpec.merge_artifacts`
+        return name + "_value" if name in FLOWSPEC_MEMBERS else name
 
     # --- the whole file ---------------------------------------------------------------------
 
     def emit(self) -> str:
-        flow = self.ctx.flow
-        self.claim("start", "the start step", flow.span)
-        self.claim("end", "the end step", flow.span)
-        for p in flow.params:
-            self.claim(p.name, f"parameter `{p.name}`", p.span)
-        for task in self.tasks.values():
-            self.claim(task.id, f"task `{task.id}`", task.span)
-            for out in self.ctx.program.callee_outputs(task):
-                self.claim(self.artifact(task.id, out.name), f"output `{out.name}` of `{task.id}`", task.span)
-        for out in flow.outputs:
-            self.claim(out.name, f"flow output `{out.name}`", flow.span)
-        for loop in self.loops.values():
-            self.claim(loop.id, f"loop `{loop.id}`", loop.span)
-            item = loop.var if loop.var not in self.names else f"{loop.id}_item"
-            self.claim(item, f"the item of loop `{loop.id}`", loop.span)
-            self.items[loop.id] = item
-        for node, _ctx in ir.walk(flow.body):
-            if isinstance(node, ir.Branch):
-                self.claim(node.id, f"branch `{node.id}`", node.span)
-        start = StepCode("start", "Start the run.")
-        self.steps.append(start)
-        tail = self.seq(lw.lower(flow.body), start)
+        self.claim_names()
+        self.parameter_attributes()
+        self.find_fallible()
+        start = self.add(StepCode("start", "Start the run."))
+        for p in self.ctx.flow.params:
+            if p.name in self.texts:
+                self.helpers.add("optional_parameter")
+                kind = _nullable_scalar(p.type)
+                start.lines.append(
+                    f"self.{self.params[p.name]} = optional_parameter(self.{self.texts[p.name]}, {kind!r})"
+                )
+        tail = self.seq(lw.lower(self.ctx.flow.body), start)
         end = self.end_step()
         self.link(tail, end)
         self.steps.append(end)
         return self.module()
 
+    def claim_names(self) -> None:
+        """The class's names the user chose (a clash is FC505), before any flowc makes up."""
+        flow = self.ctx.flow
+        self.claim("start", "the start step", flow.span)
+        self.claim("end", "the end step", flow.span)
+        for p in flow.params:
+            if attribute_ok(p.name):
+                self.claim(p.name, f"parameter `{p.name}`", p.span)
+        for task in self.tasks.values():
+            self.claim(task.id, f"task `{task.id}`", task.span)
+            for out in self.ctx.program.callee_outputs(task):
+                self.claim(self.artifact(task.id, out.name), f"output `{out.name}` of `{task.id}`", task.span)
+            if self.ctx.program.step(task.callee).options.continue_on_failure:
+                self.claim(f"{task.id}_failure", f"the failure of `{task.id}`", task.span)
+        for out in flow.outputs:
+            self.claim(out.name, f"flow output `{out.name}`", flow.span)
+        for loop in self.loops.values():
+            self.claim(loop.id, f"loop `{loop.id}`", loop.span)
+            item = loop.var if attribute_ok(loop.var) and loop.var not in self.names else f"{loop.id}_item"
+            self.claim(item, f"the item of loop `{loop.id}`", loop.span)
+            self.items[loop.id] = item
+        for node, _ctx in ir.walk(flow.body):
+            if isinstance(node, ir.Branch):
+                self.claim(node.id, f"branch `{node.id}`", node.span)
+                self.claim(f"{node.id}_case", f"the case chosen by branch `{node.id}`", node.span)
+
+    def find_fallible(self) -> None:
+        """Source order is an order of the data: a task only reads tasks written before it."""
+        for task in self.tasks.values():
+            if task.id in self.caught or self.reads(*(a.value for a in task.args)) & self.fallible:
+                outputs = self.ctx.program.callee_outputs(task)
+                self.fallible.update(self.artifact(task.id, o.name) for o in outputs)
+
+    def reads(self, *values: ir.Value) -> set[str]:
+        """The artifacts of task outputs `values` read."""
+        return {
+            self.output_expr(v).removeprefix("self.")
+            for value in values
+            for v in ir.value_refs(value)
+            if isinstance(v, ir.TaskOutput)
+        }
+
+    def guard(self, values: list[ir.Value]) -> str | None:
+        """`available(self, ...)` over the fallible artifacts `values` read, or None."""
+        names = sorted(self.reads(*values) & self.fallible)
+        if not names:
+            return None
+        self.helpers.add("available")
+        return f"available(self, {', '.join(repr(n) for n in names)})"
+
+    def parameter_attributes(self) -> None:
+        """A parameter whose name FlowSpec uses (`name`, `index` …) keeps its option name
+        (`--name`) under another attribute, chosen once every name the user wrote is taken."""
+        for p in self.ctx.flow.params:
+            safe = attribute_ok(p.name)
+            self.params[p.name] = p.name if safe else self.fresh(f"{p.name.strip('_') or 'flow'}_param")
+            if _nullable_scalar(p.type):
+                # Metaflow's `int`/`str` options can't read `null`: the option is text, and
+                # `start` stores its value under the parameter's attribute
+                self.texts[p.name] = self.fresh(f"{self.params[p.name]}_text")
+
     def module(self) -> str:
         entry, flow = self.ctx.entry, self.ctx.flow
         cls = class_name(entry.name)
         hooks = self.exit_hooks()  # first: the handler's step needs its function too
-        parts = [self.header(), HELPERS.strip("\n"), self.step_functions()]
+        functions = self.step_functions()  # first: steps may ask for helpers
+        parts = [self.header(), HELPERS.strip("\n")]
+        parts += [OPTIONAL_HELPERS[h].strip("\n") for h in sorted(self.helpers)]
+        parts.append(functions)
         if hooks:
             parts.append(hooks)
         decorators = self.flow_decorators()
@@ -142,7 +215,7 @@ class Emitter:
         if flow.description:
             lines.append(_indent(_docstring(flow.description), 1))
         for p in flow.params:
-            lines.append(f"    {p.name} = {self.parameter(p)}")
+            lines.append(f"    {self.texts.get(p.name, self.params[p.name])} = {self.parameter(p)}")
         for s in self.steps:
             lines.append("")
             lines.extend(_indent(x, 1) for x in self.step_text(s))
@@ -161,8 +234,14 @@ class Emitter:
             f"Check it with `python {entry.name}.py check`, run it with `python {entry.name}.py run`\n"
             "(parameters as `--name value`). Each step runs its shipped script (below, with what\n"
             "it needs from its module) through `run_script`; outputs are artifacts named\n"
-            '`<task>_<output>`, and the flow\'s results are artifacts of the `end` step.\n"""'
+            "`<task>_<output>`, and the flow's results are artifacts of the `end` step."
         )
+        if self.loops:  # `--max-num-splits` defaults to 100 (metaflow/cli_components/run_cmds.py)
+            doc += (
+                "\n\nMetaflow refuses a foreach over more than 100 items unless the run is given\n"
+                "`--max-num-splits N`, and a foreach over an empty list."
+            )
+        doc += '\n"""'
         modules = "import json\nimport os\nimport shutil\nimport subprocess\nimport sys\nimport tempfile"
         return f"{doc}\n\n{modules}\n\nfrom metaflow import {', '.join(imports)}"
 
@@ -226,7 +305,13 @@ class Emitter:
         scalar = inner.base if isinstance(inner, t.LiteralT) else inner
         default = p.default.value if p.default is not None else None
         args = [repr(p.name)]
-        if isinstance(scalar, t.Scalar) and (isinstance(default, (str, int, float, bool)) or default is None):
+        if p.name in self.texts:
+            args.append("type=str")
+            if p.default is not None:
+                args.append(f"default={encode_value(default, typ)!r}")
+        elif isinstance(scalar, t.Scalar) and (
+            isinstance(default, (str, int, float, bool)) or default is None
+        ):
             args.append(f"type={scalar.name}")
             if p.default is not None:
                 args.append(f"default={default!r}")
@@ -282,7 +367,13 @@ class Emitter:
             ends.append(end)
         opener.next = f"self.next({', '.join('self.' + h.name for h in heads)})"
         join = self.add(StepCode(self.fresh(f"join_{number}"), "Join the static branches.", join=True))
-        join.lines.append("self.merge_artifacts(inputs)")
+        caught = self.caught_in([p for branch in part.branches for p in lw.flatten(branch)])
+        # two failed branches leave two different exceptions in `_catch_exception`
+        join.lines.append(
+            "self.merge_artifacts(inputs, exclude=['_catch_exception'])"
+            if caught
+            else "self.merge_artifacts(inputs)"
+        )
         for end in ends:
             self.link(end, join)
         return join
@@ -305,8 +396,12 @@ class Emitter:
 
     def foreach_attr(self, loop: ir.Loop, opener: StepCode) -> str:
         source = loop.source
+        if self.reads(source) & self.fallible:
+            what = "a loop over what a `continue_on_failure` task computes"
+            hint = f"when that task fails, the run fails at `{loop.id}` (`flowc run` skips the loop)"
+            self.diagnostics.append(diagnostic("FC507", loop.span, target=TARGET, what=what, hint=hint))
         if isinstance(source, ir.ParamRef):
-            return source.name
+            return self.params[source.name]
         if isinstance(source, ir.TaskOutput) and source.task in self.tasks:
             outputs = self.ctx.program.callee_outputs(self.tasks[source.task])
             if source.field is not None or len(outputs) == 1:
@@ -318,36 +413,59 @@ class Emitter:
 
     def collect(self, part: lw.Foreach) -> list[str]:
         lines, exclude = [], [self.items[part.loop.id]]
+        parts = list(lw.flatten(part.body))
         switched = {
             p.task.id
-            for inner in lw.flatten(part.body)
+            for inner in parts
             if isinstance(inner, lw.Switch)
             for case in inner.cases
             for p in lw.flatten(case)
             if isinstance(p, lw.Unit)
         }
-        for inner in lw.flatten(part.body):
+        for inner in parts:
             if isinstance(inner, lw.Unit):
-                task = inner.task
-                for out in self.ctx.program.callee_outputs(task):
-                    name = self.artifact(task.id, out.name)
-                    value = f"getattr(i, {name!r}, None)" if task.id in switched else f"i.{name}"
-                    lines.append(f"self.{name} = [{value} for i in inputs]")
+                lines += self.collect_task(inner.task, inner.task.id in switched, exclude)
             elif isinstance(inner, lw.Foreach):
                 exclude.append(self.items[inner.loop.id])
                 exclude.extend([self.sources[inner.loop.id]] if inner.loop.id in self.sources else [])
             elif isinstance(inner, lw.Switch):
                 exclude.append(f"{inner.branch.id}_case")
+        caught = self.caught_in(parts)
+        if caught:  # each iteration has its own failure (or None)
+            exclude += ["_catch_exception", *(f"{c}_failure" for c in caught)]
         lines.append(f"self.merge_artifacts(inputs, exclude={sorted(set(exclude))!r})")
         return lines
+
+    def collect_task(self, task: ir.Task, switched: bool, exclude: list[str]) -> list[str]:
+        """A task's outputs over every iteration; none, when an iteration lacks a fallible one
+        (and then not merged either: the iterations that have it differ)."""
+        lines = []
+        for out in self.ctx.program.callee_outputs(task):
+            name = self.artifact(task.id, out.name)
+            if switched:
+                lines.append(f"self.{name} = [getattr(i, {name!r}, None) for i in inputs]")
+            elif name in self.fallible:
+                lines.append(f"if all(hasattr(i, {name!r}) for i in inputs):")
+                lines.append(f"    self.{name} = [i.{name} for i in inputs]")
+                exclude.append(name)
+            else:
+                lines.append(f"self.{name} = [i.{name} for i in inputs]")
+        return lines
+
+    def caught_in(self, parts: list[lw.Part]) -> list[str]:
+        """The `continue_on_failure` tasks among `parts`."""
+        return [p.task.id for p in parts if isinstance(p, lw.Unit) and p.task.id in self.caught]
 
     def switch(self, part: lw.Switch) -> tuple[StepCode, StepCode]:
         branch = part.branch
         opener = self.add(StepCode(branch.id, f"Choose a case of the branch on line {branch.span.line}."))
         attr = f"{branch.id}_case"
         labels = _case_labels(branch)
+        guard = self.guard([v for c in branch.cases if c.cond is not None for v in ir.cond_values(c.cond)])
+        if guard:  # no case runs when a condition reads what a tolerated failure left out
+            opener.lines += [f"if not {guard}:", f"    self.{attr} = 'skipped'"]
         for i, case in enumerate(branch.cases):
-            keyword = "if" if i == 0 else ("else" if case.cond is None else "elif")
+            keyword = "if" if i == 0 and not guard else ("else" if case.cond is None else "elif")
             test = "" if case.cond is None else " " + self.cond(case.cond)
             opener.lines.append(f"{keyword}{test}:")
             opener.lines.append(f"    self.{attr} = {labels[i]!r}")
@@ -356,6 +474,9 @@ class Emitter:
             opener.lines.append("else:")
             opener.lines.append(f"    self.{attr} = 'else'")
             labels.append("else")
+            cases.append(())
+        if guard:
+            labels.append("skipped")
             cases.append(())
         heads, ends = [], []
         for label, path in zip(labels, cases, strict=True):
@@ -385,7 +506,12 @@ class Emitter:
         args = ", ".join(f"{a.param}={self.expr(a.value)}" for a in task.args)
         call = f"run_{step_name(step.name)}({args})"
         outputs = [f"self.{self.artifact(task.id, o.name)}" for o in step.outputs]
-        s.lines.append(f"{', '.join(outputs)} = {call}" if outputs else call)
+        line = f"{', '.join(outputs)} = {call}" if outputs else call
+        guard = self.guard([a.value for a in task.args])
+        if guard:  # skipped, as `flowc run` skips a task whose inputs a tolerated failure lacks
+            s.lines += [f"if {guard}:", f"    {line}"]
+        else:
+            s.lines.append(line)
         s.decorators = self.decorators(task, step)
         return s
 
@@ -408,9 +534,9 @@ class Emitter:
         opts = step.options
         origin = self.ctx.program.flow(self.ctx.origins.get(task.id, self.ctx.entry.key))
         out: list[str] = []
-        retries = opts.retries or origin.options.retries or self.ctx.entry.options.retries
+        retries, span = self.retry_policy(step, origin)
         if retries is not None and retries.limit > 0:
-            out.append(self.retry(retries, step, task))
+            out.append(self.retry(retries, span, task))
         timeout = (
             opts.timeout_seconds or origin.options.timeout_seconds or self.ctx.entry.options.timeout_seconds
         )
@@ -425,8 +551,18 @@ class Emitter:
             out.append(f"@catch(var={task.id + '_failure'!r})")
         return out
 
-    def retry(self, policy: ir.RetryPolicy, step: ir.Step, task: ir.Task) -> str:
-        span = step.options.span_of("retries") or step.span
+    def retry_policy(self, step: ir.Step, origin: ir.Flow) -> tuple[ir.RetryPolicy | None, Span]:
+        """The task's retries and where they were written: the step's, else its flow's."""
+        for options, span in ((step.options, step.span), (origin.options, origin.span)):
+            if options.retries is not None:
+                return options.retries, options.span_of("retries") or span
+        entry = self.ctx.entry.options
+        return entry.retries, entry.span_of("retries") or self.ctx.entry.span
+
+    def retry(self, policy: ir.RetryPolicy, span: Span, task: ir.Task) -> str:
+        if span in self.reported:  # a flow's `retries` applies to many tasks: said once
+            return self.retry_decorator(policy)
+        self.reported.add(span)
         if policy.limit > MAX_RETRIES:
             self.diagnostics.append(
                 diagnostic(
@@ -458,6 +594,10 @@ class Emitter:
                     hint=f"`@retry` retries every failure of `{task.id}` after a fixed {minutes} minute(s)",
                 )
             )
+        return self.retry_decorator(policy)
+
+    def retry_decorator(self, policy: ir.RetryPolicy) -> str:
+        minutes = math.ceil((policy.backoff_seconds or 0) / 60)
         return f"@retry(times={policy.limit}, minutes_between_retries={minutes})"
 
     def resources(self, step: ir.Step) -> str:
@@ -484,7 +624,7 @@ class Emitter:
         if isinstance(value, ir.Const):
             return repr(value.value)
         if isinstance(value, ir.ParamRef):
-            return f"self.{value.name}"
+            return f"self.{self.params[value.name]}"
         if isinstance(value, ir.TaskOutput):
             return self.output_expr(value)
         if isinstance(value, ir.LoopItem):
@@ -558,9 +698,29 @@ def _output_kind(typ: t.Type) -> object:
         return type_descriptor(typ)
     if isinstance(typ, t.AnyT):
         return "any"
+    if _has_float(typ):  # JSON has no float that is integral: `2` must come back as 2.0
+        return {"k": "value", "type": type_descriptor(typ)}
     if isinstance(typ, t.OptionalT) and is_str_like(typ.inner):
         return "text?"
     return "text" if is_str_like(typ) else "json"
+
+
+def _has_float(typ: t.Type) -> bool:
+    if isinstance(typ, t.OptionalT):
+        return _has_float(typ.inner)
+    if isinstance(typ, t.ListT):
+        return _has_float(typ.item)
+    if isinstance(typ, t.DictT):
+        return _has_float(typ.value)
+    return typ == t.FLOAT
+
+
+def _nullable_scalar(typ: t.Type) -> str | None:
+    """The scalar kind of an `Optional` scalar or `Literal` parameter (read from text), else None."""
+    if not isinstance(typ, t.OptionalT):
+        return None
+    inner = typ.inner.base if isinstance(typ.inner, t.LiteralT) else typ.inner
+    return inner.name if isinstance(inner, t.Scalar) else None
 
 
 def _cpu(text: str) -> str:

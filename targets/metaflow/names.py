@@ -38,6 +38,35 @@ RESERVED = frozenset(
         "inputs",
     }
 )
+# FlowSpec's members (`dir(FlowSpec)`) and `name`, which its constructor sets: an attribute of
+# one of these names (a parameter, a loop item, an artifact) would shadow it, and Metaflow skips
+# `_`-prefixed attributes when it looks for parameters
+FLOWSPEC_MEMBERS = frozenset(
+    {"cmd", "foreach_stack", "index", "input", "merge_artifacts", "name", "next", "script_name"}
+)
+# parameter names `Parameter` refuses (`metaflow/parameters.py`): options of `run` and their
+# keyword arguments; click lowercases option names, so they are compared in lower case
+RESERVED_PARAMETERS = frozenset(
+    name
+    for option in (
+        "params",
+        "with",
+        "tag",
+        "namespace",
+        "obj",
+        "tags",
+        "decospecs",
+        "run-id-file",
+        "max-num-splits",
+        "max-workers",
+        "max-log-size",
+        "user-namespace",
+        "run-id",
+        "task-id",
+        "runner-attribute-file",
+    )
+    for name in (option, option.replace("-", "_"))
+)
 # names the generated module binds at its top level
 MODULE_NAMES = frozenset(
     {"json", "os", "shutil", "subprocess", "sys", "tempfile", "run_script", "as_text", "read_output"}
@@ -54,6 +83,11 @@ def step_name(name: str) -> str:
     if text in RESERVED or keyword.iskeyword(text) or text.startswith("_"):
         text += "_step"
     return text
+
+
+def attribute_ok(name: str) -> bool:
+    """Whether the FlowSpec may hold a user-chosen attribute under `name` unchanged."""
+    return name not in FLOWSPEC_MEMBERS and not name.startswith("_")
 
 
 def class_name(flow_name: str) -> str:

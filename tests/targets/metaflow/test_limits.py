@@ -101,3 +101,69 @@ def test_step_options_become_decorators(tmp_path: Path) -> None:
     assert "@environment(vars={'MODE': 'x'})" in text
     assert "@catch(var='work_failure')" in text
     assert "@schedule(cron='0 3 * * *')" in text
+
+
+def test_parameters_named_like_options_of_metaflow_run_are_errors(tmp_path: Path) -> None:
+    source = (
+        "@step\ndef work(x: int) -> None:\n    pass\n\n"
+        "@flow\ndef options(tag: int = 1, Max_Workers: int = 2, a: int = 3, A: int = 4) -> None:\n"
+        "    work(a)\n"
+    )
+    result = compile_source(tmp_path, source)
+    assert codes(result.diagnostics) == ["FC501", "FC501", "FC505"]  # tag, Max_Workers; a and A
+    assert result.outputs == ()
+
+
+def test_an_artifact_parameter_is_an_error(tmp_path: Path) -> None:
+    source = (
+        "from flowc import Dataset\n\n@step\ndef size(d: Dataset) -> int:\n    return 1\n\n"
+        "@flow\ndef sized(data: Dataset) -> int:\n    return size(data)\n"
+    )
+    result = compile_source(tmp_path, source)
+    assert codes(result.diagnostics) == ["FC501"]
+    assert result.diagnostics[0].span.line == 10  # the parameter, on the `def` line
+
+
+def test_the_flow_timeout_as_a_run_deadline_is_a_warning(tmp_path: Path) -> None:
+    source = '@step\ndef work() -> None:\n    pass\n\n@flow(timeout="1h")\ndef timed() -> None:\n    work()\n'
+    result = compile_source(tmp_path, source)
+    assert result.ok and codes(result.diagnostics) == ["FC507"]
+    assert "@timeout(seconds=3600)" in result.outputs[0].data.decode()  # still each step's default
+
+
+def test_too_many_flow_retries_are_reported_once_at_the_flow(tmp_path: Path) -> None:
+    source = (
+        "@step\ndef a(x: int) -> int:\n    return x\n\n"
+        "@flow(retries=6)\ndef many(x: int = 1) -> int:\n    return a(a(a(x)))\n"
+    )
+    result = compile_source(tmp_path, source)
+    assert codes(result.diagnostics) == ["FC501"]
+    assert result.diagnostics[0].span.line == 7  # `@flow(retries=6)`, after the two-line HEAD
+
+
+def test_a_loop_over_a_tolerated_failures_output_is_a_warning(tmp_path: Path) -> None:
+    source = (
+        "@step(continue_on_failure=True)\ndef items() -> list[int]:\n    return [1]\n\n"
+        "@step\ndef use(x: int) -> None:\n    pass\n\n"
+        "@flow\ndef looped() -> None:\n    for x in items():\n        use(x)\n"
+    )
+    result = compile_source(tmp_path, source)
+    assert result.ok and codes(result.diagnostics) == ["FC507"]
+
+
+def test_names_flowspec_uses_become_other_attributes_that_metaflow_accepts(tmp_path: Path) -> None:
+    source = (
+        "from typing import NamedTuple\n\nclass Out(NamedTuple):\n    artifacts: int\n\n"
+        "@step\ndef merge(x: int) -> Out:\n    return Out(x)\n\n"
+        "@flow\ndef named(name: int = 1, _hidden: int = 2, xs: list[int] = [1]) -> list[int]:\n"
+        "    merge(name)\n    merge(_hidden)\n    return [merge(index).artifacts for index in xs]\n"
+    )
+    (tmp_path / "src").mkdir()
+    result = compile_source(tmp_path / "src", source)
+    assert result.ok, codes(result.diagnostics)
+    text = result.outputs[0].data.decode()
+    assert "name_param = Parameter('name'" in text and "hidden_param = Parameter('_hidden'" in text
+    assert "self.merge_artifacts_value" in text and "self.index" not in text
+    path = tmp_path / "named.py"
+    path.write_text(text)
+    metaflow_lint(path)

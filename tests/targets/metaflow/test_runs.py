@@ -12,6 +12,7 @@ a `python flow.py run` process of its own, sharing one datastore directory.
 
 from __future__ import annotations
 
+import json
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -143,7 +144,14 @@ def example_job(case: Case, folder: Path) -> Job:
     path = folder / f"{case.flow}.py"
     if not path.exists():
         path.write_bytes(compile_example(EXAMPLES / f"{case.example}.py", case.flow))
-    return Job(path, dict(case.params))  # Runner passes them on as Metaflow parses its options
+    text = path.read_text()
+    # Runner passes them on as Metaflow parses its options; an `Optional` scalar parameter is a
+    # text option (so that it reads `null`), given as the text `-p` takes
+    params = {
+        k: json.dumps(v) if f"= Parameter({k!r}, type=str" in text and not isinstance(v, str) else v
+        for k, v in case.params.items()
+    }
+    return Job(path, params)
 
 
 @pytest.fixture(scope="module")
@@ -232,4 +240,5 @@ def test_files_and_directories_travel_between_steps(pool: ThreadPoolExecutor, ro
     assert outcome.successful, outcome.stdout[-4000:]
     assert outcome.data["output_0"] == "xyxyxy|3"
     assert outcome.data["output_1"] == ["xy|1", "xyxy|2"]
-    assert outcome.data["output_2"] == {"name": "output", "data": b"xy"}
+    file = outcome.data["output_2"]
+    assert (file["name"], file["data"], file["mode"] & 0o600) == ("output", b"xy", 0o600)
