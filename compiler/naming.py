@@ -80,6 +80,7 @@ def _claim(
                 second=_shown(claim) if same else claim.original,
                 name=name,
                 target=rules.target,
+                hint="rename one with `name=`",
             )
         )
     elif rules.limit is not None and len(name) > rules.limit:

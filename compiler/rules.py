@@ -1059,7 +1059,7 @@ Reports names longer than the target allows: Kubernetes object names (63), CronW
             "FC505",
             "name-collision",
             E,
-            "{what} `{first}` and `{second}` both become `{name}` on {target}; rename one with `name=`",
+            "{what} `{first}` and `{second}` both become `{name}` on {target}; {hint}",
             """
 ## What it does
 Reports two names that differ in Python but become equal after the target's naming rules

@@ -128,6 +128,7 @@ def _parameters(flow: ir.Flow) -> list[Diagnostic]:
                     second=p.name,
                     name=key,
                     target=TARGET,
+                    hint="rename one (Metaflow reads options in any case)",
                 )
             )
         seen.setdefault(key, p.name)

@@ -101,6 +101,7 @@ class Emitter:
                     second=what,
                     name=name,
                     target=TARGET,
+                    hint="rename one of them",
                 )
             )
         names.setdefault(name, what)
