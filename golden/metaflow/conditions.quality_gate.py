@@ -698,6 +698,8 @@ class QualityGateFlow(FlowSpec):
     @step
     def start(self):
         """Start the run."""
+        if not any(type(self.mode) is type(v) and self.mode == v for v in ('fast', 'full', 'audit')):
+            raise ValueError("--mode: expected one of 'fast', 'full', 'audit', got %r" % (self.mode,))
         self.sample = optional_parameter(self.sample_text, 'int')
         self.owner = optional_parameter(self.owner_text, 'str')
         self.next(self.profile_table, self.find_owner, self.is_fresh)

@@ -134,11 +134,25 @@ class Emitter:
                 start.lines.append(
                     f"self.{self.params[p.name]} = optional_parameter(self.{self.texts[p.name]}, {kind!r})"
                 )
+            start.lines += self.literal_check(p)
         tail = self.seq(lw.lower(self.ctx.flow.body), start)
         end = self.end_step()
         self.link(tail, end)
         self.steps.append(end)
         return self.module()
+
+    def literal_check(self, p: ir.Param) -> list[str]:
+        """A `Literal` parameter's value checked in `start`: Metaflow's option reads any value
+        of the literal's kind, where `flowc run -p` refuses one outside it."""
+        allowed = _literal_values(p.type)
+        if allowed is None:
+            return []
+        attr = f"self.{self.params[p.name]}"
+        message = f"--{p.name}: expected one of {', '.join(map(repr, allowed))}, got %r"
+        return [
+            f"if not any(type({attr}) is type(v) and {attr} == v for v in {allowed!r}):",
+            f"    raise ValueError({message!r} % ({attr},))",
+        ]
 
     def claim_names(self) -> None:
         """The class's names the user chose (a clash is FC505), before any flowc makes up."""
@@ -714,6 +728,15 @@ def _has_float(typ: t.Type) -> bool:
     if isinstance(typ, t.DictT):
         return _has_float(typ.value)
     return typ == t.FLOAT
+
+
+def _literal_values(typ: t.Type) -> tuple[t.LiteralValue, ...] | None:
+    """The values a `Literal` (or `Optional[Literal]`) parameter may take; None for other types."""
+    optional = isinstance(typ, t.OptionalT)
+    inner = typ.inner if isinstance(typ, t.OptionalT) else typ
+    if not isinstance(inner, t.LiteralT):
+        return None
+    return (*inner.values, None) if optional and None not in inner.values else tuple(inner.values)
 
 
 def _nullable_scalar(typ: t.Type) -> str | None:

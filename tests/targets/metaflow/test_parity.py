@@ -183,6 +183,25 @@ RUNS = {
 }
 
 
+LITERAL_FLOW = """
+from typing import Literal
+
+from flowc import flow, step
+
+
+@step
+def show(level: int) -> str:
+    return str(level)
+
+
+@flow
+def levels(level: Literal[1, 2, 3] = 2) -> str:
+    return show(level)
+"""
+# runs `flowc run` refuses (exit 2): Metaflow's option reads any int, so `start` checks it
+REFUSED = {"literal": (LITERAL_FLOW, {"level": 4})}
+
+
 def compile_into(folder: Path, source: str) -> Path:
     """The one flow of `source`, compiled into `folder`, which gets its own datastore."""
     (folder / "src").mkdir(parents=True)
@@ -204,12 +223,15 @@ def parity_runs(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
     namespace(None)
     root = tmp_path_factory.mktemp("metaflow-parity")
-    with ThreadPoolExecutor(len(RUNS)) as pool:
+    with ThreadPoolExecutor(len(RUNS) + len(REFUSED)) as pool:
         futures: dict[str, Future[Outcome]] = {}
         for key, (source, params, expected) in RUNS.items():
             folder = root / key
             job = Job(compile_into(folder, source), params)
             futures[key] = pool.submit(run, job, folder, list(expected))
+        for key, (source, params) in REFUSED.items():
+            folder = root / key
+            futures[key] = pool.submit(run, Job(compile_into(folder, source), params), folder, [])
         yield futures
 
 
@@ -234,3 +256,12 @@ def test_a_tolerated_failure_skips_only_what_needs_its_outputs(
     )
     # the loop's iterations 1 and 3 succeed; the condition on the failed `r` chooses no case
     assert ran == ["10", "30"]
+
+
+@pytest.mark.slow
+def test_a_literal_parameter_outside_its_values_fails_the_run(
+    parity_runs: dict[str, Future[Outcome]],
+) -> None:
+    outcome = parity_runs["literal"].result()
+    assert not outcome.successful
+    assert "expected one of 1, 2, 3" in outcome.stdout
