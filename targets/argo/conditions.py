@@ -9,8 +9,6 @@ and it writes the index of the case that holds (-1 for none) as its `case` outpu
 
 from __future__ import annotations
 
-import json
-
 from flowc.compiler import ir
 from flowc.compiler import types as t
 from flowc.compiler.shipping import type_descriptor, value_reader
@@ -19,17 +17,19 @@ from flowc.compiler.shipping import type_descriptor, value_reader
 def condition_script(branch: ir.Branch, refs: dict[str, ir.Value], types: dict[str, t.Type]) -> str:
     names = {value_key(v): k for k, v in refs.items()}
     descriptors = {k: type_descriptor(types[k]) for k in refs}
-    lines = ["# flowc branch condition", "import json, os"]
-    if refs:
-        lines.append(value_reader(descriptors.values()).rstrip("\n"))
+    reader = value_reader(descriptors.values()).rstrip("\n") if refs else ""
+    lines = ["# flowc branch condition"]
+    if "os as _flowc_os" not in reader:  # the reader imports it when it reads any value
+        lines.append("import os as _flowc_os")
+    lines += [reader] if reader else []
     lines += [f"{k} = _flowc_value({k!r}, {descriptors[k]!r})" for k in refs]
     lines.append("case = -1")
     for index, case in enumerate(branch.cases):
-        test = "True" if case.cond is None else _expr(case.cond, names)
-        lines.append(f"{'if' if index == 0 else 'elif'} {test}:\n    case = {index}")
-    lines.append('out = os.environ.get("FLOWC_OUTPUTS_DIR", "/tmp/flowc/outputs")')
-    lines.append("os.makedirs(out, exist_ok=True)")
-    lines.append('with open(os.path.join(out, "case"), "w") as f:\n    f.write(str(case) + "\\n")')
+        head = "else" if case.cond is None else f"{'if' if index == 0 else 'elif'} {_expr(case.cond, names)}"
+        lines.append(f"{head}:\n    case = {index}")
+    lines.append('out = _flowc_os.environ.get("FLOWC_OUTPUTS_DIR", "/tmp/flowc/outputs")')
+    lines.append("_flowc_os.makedirs(out, exist_ok=True)")
+    lines.append('with open(_flowc_os.path.join(out, "case"), "w") as f:\n    f.write(str(case) + "\\n")')
     return "\n".join(lines) + "\n"
 
 
@@ -58,6 +58,7 @@ def _expr(cond: ir.Cond, names: dict[str, str]) -> str:
 
 def _operand(value: ir.Value, names: dict[str, str]) -> str:
     if isinstance(value, ir.Const):
-        # a literal from the flow's source code (never a run-time value), read back from JSON
-        return f"json.loads({json.dumps(json.dumps(value.value))})"
+        # a literal from the flow's source code (never a run-time value): JSON-like, so its
+        # repr is the Python literal of the same value
+        return repr(value.value)
     return names[value_key(value)]
