@@ -656,7 +656,7 @@ is the only step that receives the flow's final status.
             "FC213",
             "incomparable-types",
             E,
-            "cannot compare {left} {op} {right}; compare values of compatible types",
+            "cannot compare {left} {op} {right}; {hint}",
             """
 ## What it does
 Reports conditions comparing values whose types can never match (`str` with `float`), ordering

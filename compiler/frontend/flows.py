@@ -751,7 +751,10 @@ class FlowBuilder:
         if binding is None or binding.value is None:
             return None
         if t.contains_artifact(binding.type):
-            self.ctx.report("FC213", self.module, node, left=binding.type, op="(truth value)", right="")
+            hint = "test a value computed from it in a step"
+            self.ctx.report(
+                "FC213", self.module, node, left=binding.type, op="(truth value)", right="", hint=hint
+            )
             return None
         return ir.Truthy(binding.value, span)
 
@@ -787,7 +790,13 @@ class FlowBuilder:
             return False
         artifact = t.contains_artifact(left.type) or t.contains_artifact(right.type)
         if artifact or not t.comparable(left.type, right.type, op):
-            self.ctx.report("FC213", self.module, lnode, left=left.type, op=op, right=right.type)
+            optional = isinstance(left.type, t.OptionalT) or isinstance(right.type, t.OptionalT)
+            hint = (
+                "test it with `is not None` first (`x is not None and x > 0`)"
+                if optional and t.comparable(_strip(left.type), _strip(right.type), op)
+                else "compare values of compatible types"
+            )
+            self.ctx.report("FC213", self.module, lnode, left=left.type, op=op, right=right.type, hint=hint)
             return False
         return True
 
@@ -1437,6 +1446,10 @@ def not_none(test: ast.expr, outcome: bool) -> frozenset[str]:
         return frozenset({key}) if proves and is_test else frozenset()
     key = _narrowing_key(test)
     return frozenset({key}) if key is not None and outcome else frozenset()
+
+
+def _strip(typ: t.Type) -> t.Type:
+    return typ.inner if isinstance(typ, t.OptionalT) else typ
 
 
 def _is_none_literal(node: ast.expr) -> bool:
