@@ -793,7 +793,7 @@ class FlowBuilder:
             optional = isinstance(left.type, t.OptionalT) or isinstance(right.type, t.OptionalT)
             hint = (
                 "test it with `is not None` first (`x is not None and x > 0`)"
-                if optional and t.comparable(_strip(left.type), _strip(right.type), op)
+                if optional and not artifact and t.comparable(_strip(left.type), _strip(right.type), op)
                 else "compare values of compatible types"
             )
             self.ctx.report("FC213", self.module, lnode, left=left.type, op=op, right=right.type, hint=hint)

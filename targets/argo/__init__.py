@@ -66,7 +66,7 @@ class ArgoTarget:
         diagnostics += [d for s in scripts.values() for d in s.diagnostics]
         sources = {key: script.source for key, script in scripts.items()}
         diagnostics += _script_sizes(program, sources) + _template_tags(program, sources)
-        diagnostics += _reserved(lowered)
+        diagnostics += _reserved(lowered) + _parameter_names(lowered)
         if any(d.is_error for d in diagnostics):
             return CompileResult((), tuple(diagnostics))
         document, problems = emit(lowered, options, scripts)
@@ -111,6 +111,25 @@ def _template_tags(program: ir.Program, sources: dict[str, str]) -> list[Diagnos
         )
         for step in program.steps
         if "{{" in sources[step.key]
+    ]
+
+
+def _parameter_names(program: ir.Program) -> list[Diagnostic]:
+    """Argo takes parameter and output names of ASCII letters, digits, `-` and `_` only; Python
+    identifiers may hold any letter (`ü`)."""
+    callees: list[ir.Step | ir.Flow] = [*program.steps, *program.flows]
+    named = [(p.name, p.span) for c in callees for p in c.params]
+    named += [(o.name, c.span) for c in callees for o in c.outputs]
+    return [
+        diagnostic(
+            "FC501",
+            span,
+            target=TARGET,
+            what=f"the parameter or output name `{name}` (Argo takes ASCII letters, digits, `-` and `_`)",
+            hint="rename it",
+        )
+        for name, span in dict.fromkeys(named)
+        if not validate.PARAM_NAME.match(name)
     ]
 
 

@@ -257,7 +257,7 @@ class Emitter:
         params, artifacts = [], []
         for out, value in zip(flow.outputs, flow.results, strict=True):
             if t.is_artifact(out.type):
-                artifacts.append({"name": out.name, "from": self._ref(scope, value, artifact=True)})
+                artifacts.append(self._artifact_argument(scope, out.name, value))
             else:
                 params.append({"name": out.name, "valueFrom": self._output_source(scope, value)})
         return {k: v for k, v in (("parameters", params), ("artifacts", artifacts)) if v}
@@ -362,10 +362,18 @@ class Emitter:
             elif p.name not in values:
                 continue
             elif t.is_artifact(p.type):
-                alist.append({"name": p.name, "from": self._ref(scope, values[p.name], artifact=True)})
+                alist.append(self._artifact_argument(scope, p.name, values[p.name]))
             else:
                 plist += self._value_argument(scope, task.callee, p, values[p.name])
         return {k: v for k, v in (("parameters", plist), ("artifacts", alist)) if v}
+
+    def _artifact_argument(self, scope: Scope, name: str, value: ir.Value) -> dict[str, Any]:
+        """An artifact handed to a task; optional when the value may be None (an Optional
+        output left no file), which Argo then leaves out instead of failing the task."""
+        entry: dict[str, Any] = {"name": name, "from": self._ref(scope, value, artifact=True)}
+        if isinstance(self._type_of(scope, value), t.OptionalT):
+            entry["optional"] = True
+        return entry
 
     def _value_argument(
         self, scope: Scope, callee: str, p: ir.Param, value: ir.Value
@@ -408,21 +416,26 @@ class Emitter:
         if isinstance(value, ir.Const):
             return self._literal_text(value, typ)
         if isinstance(value, ir.FString):
-            return "".join(self._fstring_part(scope, p) for p in value.parts)
+            return "".join(self._fstring_part(scope, p, value.span) for p in value.parts)
         return self._ref(scope, value)
 
-    def _fstring_part(self, scope: Scope, part: str | ir.Value) -> str:
+    def _fstring_part(self, scope: Scope, part: str | ir.Value, span: Span) -> str:
         if isinstance(part, str):
             if "{{" in part:
-                raise Unsupported(
-                    scope.flow.span, "f-string text containing `{{`", "pass it as a flow parameter"
-                )
+                raise Unsupported(span, "f-string text containing `{{`", "pass it as a flow parameter")
             return part
         if isinstance(part, ir.LoopItem) and is_str_like(self._type_of(scope, part)):
             raise Unsupported(
                 part.span,
                 "an f-string over a string loop item (Argo writes it with JSON escapes)",
                 "pass the item to a step as an argument and format it there",
+            )
+        if isinstance(part, ir.ParamRef) and (scope.flow.key, part.name) in self._json_inputs:
+            raise Unsupported(
+                part.span,
+                "an f-string over a sub-flow parameter a string loop item reaches (Argo writes "
+                "the item with JSON escapes, so flowc passes it quoted)",
+                "pass the parameter to a step as an argument and format it there",
             )
         if not self._formats_like_python(scope, part):
             raise Unsupported(
@@ -525,6 +538,10 @@ class Emitter:
                 )
             if not source.value:  # Argo runs an empty `withItems` once; an empty `withParam` not at all
                 return {"withParam": "[]"}
+            if _has_float(source.value):
+                # YAML numbers in `withItems` reach the pods as Go writes float64s (`2.0` as `2`,
+                # `1e-05` as `0.00001`); `withParam` items keep the JSON text as written
+                return {"withParam": text}
             return {"withItems": source.value}
         return {"withParam": self._ref(scope, source)}
 
@@ -574,7 +591,7 @@ class Emitter:
                 keys = input_name.split("__")[1:]
                 params.append({"name": input_name, "value": "{{item" + "".join(f".{k}" for k in keys) + "}}"})
             elif artifact:
-                artifacts.append({"name": input_name, "from": self._ref(scope, value, artifact=True)})
+                artifacts.append(self._artifact_argument(scope, input_name, value))
             else:
                 params.append({"name": input_name, "value": self._ref(scope, value)})
         arguments = {k: v for k, v in (("parameters", params), ("artifacts", artifacts)) if v}
@@ -873,7 +890,9 @@ class Emitter:
             _check_artifact_shape(out.type, step.span, f"output `{out.name}` of step `{step.function}`")
             path = f"{OUTPUTS_DIR}/{out.name}"
             if t.is_artifact(out.type):
-                artifacts.append({"name": out.name, "path": path})
+                # an Optional artifact the step returned None for leaves no file: not an error
+                optional = {"optional": True} if isinstance(out.type, t.OptionalT) else {}
+                artifacts.append({"name": out.name, "path": path, **optional})
             else:
                 params.append({"name": out.name, "valueFrom": {"path": path}})
         return {k: v for k, v in (("parameters", params), ("artifacts", artifacts)) if v}
@@ -1034,8 +1053,25 @@ def _json_inputs(program: ir.Program) -> set[tuple[str, str]]:
     return found
 
 
+def _has_float(value: t.JsonValue) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, list):
+        return any(_has_float(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    return False
+
+
 def _may_be_text(typ: t.Type) -> bool:
+    typ = _non_optional(typ)  # an Optional's text `null` is None: quoted, it still reads so
     return is_str_like(typ) or isinstance(typ, t.AnyT)
+
+
+def _non_optional(typ: t.Type) -> t.Type:
+    while isinstance(typ, t.OptionalT):
+        typ = typ.inner
+    return typ
 
 
 def _quoted_item(item: t.Type, param: t.Type) -> bool:
@@ -1043,6 +1079,7 @@ def _quoted_item(item: t.Type, param: t.Type) -> bool:
     string: when it surely is a string, or when the parameter takes only strings (an `Any`
     item that isn't one would fail there anyway). An `Any` item for an `Any` parameter can't
     be: Argo renders the string "3" and the number 3 alike."""
+    item, param = _non_optional(item), _non_optional(param)
     return (is_str_like(item) and _may_be_text(param)) or (isinstance(item, t.AnyT) and is_str_like(param))
 
 

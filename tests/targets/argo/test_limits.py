@@ -55,6 +55,14 @@ def f(flag: bool = True) -> None:
 def f() -> None:
     show("{{workflow.name}}")
 """,
+    "a parameter name Argo refuses": """
+@step
+def weigh(größe: int) -> int: ...
+
+@flow
+def f() -> None:
+    weigh(1)
+""",
     "nested item keys": """
 @flow
 def f(rows: list[dict[str, dict[str, str]]] = [{"a": {"b": "c"}}]) -> None:

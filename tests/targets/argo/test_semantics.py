@@ -646,3 +646,110 @@ def test_an_any_item_for_an_any_parameter_is_a_warning(tmp_path: Path) -> None:
     result, _ = compile_source(tmp_path, ANY_ITEMS, "any_items")
     assert result.ok
     assert sorted((d.code, d.span.line) for d in result.diagnostics) == [("FC507", 18), ("FC507", 19)]
+
+
+OPTIONAL_ARTIFACTS = """
+from pathlib import Path
+from typing import Optional
+
+from flowc import Model, flow, step
+
+
+@step
+def maybe(flag: bool) -> Optional[Model]:
+    if flag:
+        path = Path("m.txt")
+        path.write_text("yes")
+        return path
+    return None
+
+
+@step
+def use(m: Optional[Model]) -> str:
+    return "none" if m is None else m.read_text()
+
+
+@flow
+def inner(flag: bool) -> Optional[Model]:
+    return maybe(flag)
+
+
+@flow
+def optional_artifacts(flag: bool = False) -> tuple[str, str]:
+    return (use(inner(flag)), use(maybe(flag)))
+"""
+
+
+@pytest.mark.parametrize("flag", [False, True])
+def test_an_optional_artifact_may_be_none(tmp_path: Path, flag: bool) -> None:
+    """A step returning None for an `Optional[Model]` leaves no file: Argo must not fail it
+    (`optional` on the output), nor the tasks and DAG outputs that take it (on their arguments)."""
+    assert_same_run(tmp_path, OPTIONAL_ARTIFACTS, "optional_artifacts", {"flag": flag})
+
+
+OPTIONAL_TEXT_ITEMS = """
+from typing import Optional
+
+from flowc import flow, step
+
+
+@step
+def greet(name: Optional[str]) -> str:
+    return f"hello {name}"
+
+
+@flow
+def relay(name: Optional[str]) -> str:
+    return greet(name)
+
+
+@flow
+def optional_text_items(names: list[str] = ["Zoë", 'say "hi"', "a\\nb"]) -> tuple[list[str], list[str]]:
+    return ([greet(n) for n in names], [relay(n) for n in names])
+"""
+
+
+def test_string_items_reach_optional_str_parameters_unescaped(tmp_path: Path) -> None:
+    """Argo renders a string item with its JSON escapes: flowc quotes it for an `Optional[str]`
+    parameter too, directly and through a sub-flow's parameter."""
+    assert_same_run(tmp_path, OPTIONAL_TEXT_ITEMS, "optional_text_items", {})
+
+
+def test_an_f_string_over_a_sub_flow_parameter_a_string_item_reaches(tmp_path: Path) -> None:
+    source = OPTIONAL_TEXT_ITEMS.replace("return greet(name)", 'return greet(f"<{name}>")')
+    source = source.replace("relay(name: Optional[str])", "relay(name: str)")
+    result, _entry = compile_source(tmp_path, source, "optional_text_items")
+    assert [d.code for d in result.diagnostics if d.is_error] == ["FC501"]
+    (error,) = [d for d in result.diagnostics if d.is_error]
+    assert (error.span.line, error.span.col) == (14, 22)  # at `name` in the f-string
+
+
+FLOAT_ITEMS = """
+from typing import Any
+
+from flowc import flow, step
+
+
+@step
+def train(cfg: dict[str, Any], tag: str) -> str:
+    return f"{cfg!r} {tag}"
+
+
+@step
+def say(text: str) -> str:
+    return text
+
+
+@flow
+def float_items() -> tuple[list[str], list[str]]:
+    a = [train(c, f"lr={c['lr']}") for c in [{"lr": 1.0}, {"lr": 1e-05}]]
+    b = [say(f"r={r}") for r in [1e-05, 2.0, 3]]
+    return (a, b)
+"""
+
+
+def test_floats_of_a_literal_loop_list_keep_their_text(tmp_path: Path) -> None:
+    """`withItems` would hand them on as Go writes float64s (`2.0` as `2`); `withParam` keeps
+    the JSON text, so `1.0` and `1e-05` arrive as Python wrote them."""
+    document, _run = assert_same_run(tmp_path, FLOAT_ITEMS, "float_items", {})
+    assert "withItems" not in document
