@@ -34,13 +34,13 @@ def compile_flow(
         ..., metavar="PATH[:FLOW]", help="A flow file, and the flow if it has several."
     ),
     target: str | None = typer.Option(
-        None, "--target", "-t", help="argo, kfp or metaflow (default: `targets` in [tool.flowc])."
+        None, "--target", "-t", help="argo, kfp or metaflow (default: `targets` in \\[tool.flowc])."
     ),
     output_dir: Path | None = typer.Option(
         None,
         "--output-dir",
         "-o",
-        help="Write files here (default: `output-dir` in [tool.flowc]; `-` or neither: stdout).",
+        help="Write files here (default: `output-dir` in \\[tool.flowc]; `-` or neither: stdout).",
     ),
     check: bool = typer.Option(
         False, "--check", help="Exit 1 if files in the output directory would change; write nothing."

@@ -12,6 +12,7 @@ JSON). `parse_parameter` reads `-p name=value` by the flow parameter's type. Bot
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -91,11 +92,30 @@ def _parse(text: str, typ: t.Type) -> Any:
     if typ == t.BOOL and text.lower() in _BOOLS:
         return _BOOLS[text.lower()]
     try:
-        return json.loads(text)
+        return json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+    except _NotFinite:
+        raise ValueError(
+            f"expected {typ} with finite numbers (JSON has no NaN or infinity), got {text!r:.80}"
+        ) from None
     except ValueError:
         if isinstance(typ, t.AnyT):
             return text
         raise ValueError(f"expected {typ} as JSON, got {text!r:.80}") from None
+
+
+class _NotFinite(ValueError):
+    pass
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # `1e400`: every engine's JSON refuses infinity
+        raise _NotFinite(text)
+    return value
+
+
+def _no_constant(text: str) -> float:
+    raise _NotFinite(text)  # `NaN`, `Infinity`: not JSON
 
 
 def _artifact_param(text: str) -> str:

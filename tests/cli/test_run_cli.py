@@ -353,6 +353,10 @@ INVALID: dict[str, dict[str, str]] = {
     "dict-value-type": {"i": "1", "d": '{"a": "x"}'},
     "optional-bad": {"i": "1", "o": "abc"},
     "literal-not-allowed": {"i": "1", "lit": "c"},
+    # JSON has no infinity or NaN (`json.loads` reads them; no engine passes them on)
+    "float-overflow": {"i": "1", "f": "1e400"},
+    "float-nan": {"i": "1", "f": "NaN"},
+    "list-infinity": {"i": "1", "d": '{"x": -Infinity}'},
 }
 
 
