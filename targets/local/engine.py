@@ -257,7 +257,8 @@ class Engine:
         taken = {t.id for t in self.entry.tasks()}
         path = step.name if step.name not in taken else "on_exit"
         args = {handler.status_param: status} if handler.status_param else {}
-        result = await self._execute(step, path, args, self.entry, (), fail_fast=False)
+        # the handler reports on this run: a resumed run runs it again, whatever ran before
+        result = await self._execute(step, path, args, self.entry, (), fail_fast=False, resumable=False)
         return result.status == SUCCEEDED
 
     async def _nodes(self, scope: Scope, body: tuple[ir.Node, ...]) -> None:
@@ -430,8 +431,10 @@ class Engine:
         flow: ir.Flow,
         limits: tuple[asyncio.Semaphore, ...],
         fail_fast: bool = True,
+        resumable: bool = True,
     ) -> Result:
-        """Run one step task: reuse a cached or resumed result, else attempts with retries."""
+        """Run one step task: reuse a cached or (when `resumable`) resumed result, else attempts
+        with retries."""
         task = TaskRecord(path, step.name, f"tasks/{path}")
         directory = self.settings.run_dir / "tasks" / path
         self.record.tasks.append(task)
@@ -441,7 +444,7 @@ class Engine:
             values, key = await asyncio.to_thread(self._prepare, step, args, directory, task)
         except (ValueError, TypeError, OSError) as exc:
             return self._failed(step, task, f"inputs: {exc}")
-        reused = await self._reuse(step, key, directory, task)
+        reused = await self._reuse(step, key, directory, task, resumable)
         if reused is not None:
             return reused
         limits = (*limits, self._slots)  # the run's own slot is taken last
@@ -470,8 +473,10 @@ class Engine:
         task.cache_key = store.cache_key(script, values, hashes, step.options.cache_version or "")
         return values, task.cache_key
 
-    async def _reuse(self, step: ir.Step, key: str, directory: Path, task: TaskRecord) -> Result | None:
-        source = self.settings.resumed.get(key)
+    async def _reuse(
+        self, step: ir.Step, key: str, directory: Path, task: TaskRecord, resumable: bool
+    ) -> Result | None:
+        source = self.settings.resumed.get(key) if resumable else None
         if source is None and step.options.cache and self.settings.use_cache:
             source = store.cached_outputs(self.settings.cache_dir, key)
         if source is None:

@@ -1370,3 +1370,19 @@ def test_interrupt_cancels_the_run_and_resume_finishes_it(
     assert resumed.task("quick")["cached"] is True
     assert resumed.task("slow")["cached"] is False
     assert (count(state, "quick"), count(state, "slow"), count(state, "last")) == (1, 2, 1)
+
+
+HANDLED = CHAIN.replace("@flow\ndef chain(state: str)", "@flow(on_exit=tell)\ndef chain(state: str)").replace(
+    "@step\ndef a(", '@step\ndef tell(status: RunStatus) -> None:\n    print("run", status)\n\n\n@step\ndef a('
+)
+
+
+def test_resume_runs_the_exit_handler_again(tmp_path: Path, state: Path) -> None:
+    """It reports on the run it belongs to: a resumed run that ends Failed again must say so."""
+    path = project(tmp_path, HANDLED)
+    failed = run_flow(path, "chain", tmp_path, state=state)
+    assert failed.status == "Failed", failed.describe()
+    again = run_flow(path, "chain", tmp_path, "--resume", failed.rec["run_id"], state=state)
+    assert again.status == "Failed", again.describe()
+    assert again.task("tell")["cached"] is False
+    assert again.task("a")["cached"] is True
