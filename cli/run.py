@@ -85,7 +85,7 @@ def run_flow(
     with _progress() as progress:
         print(f"flowc: run {run.record.run_id} in {run.run_dir}", file=sys.stderr)
         record = run.execute(progress.update)
-    _report(record, flow, output_format)
+    _report(record, flow, output_format, run.run_dir)
     return EXIT_CODES.get(record.status, 1)
 
 
@@ -103,7 +103,7 @@ def _shipped_or_report(target: str, loaded: LoadResult) -> dict[str, Script] | N
     return None if any(d.is_error for d in shown) else scripts
 
 
-def _report(record: RunRecord, flow: ir.Flow, output_format: str) -> None:
+def _report(record: RunRecord, flow: ir.Flow, output_format: str, run_dir: Path) -> None:
     document = record.to_json()
     if output_format == "json":
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
@@ -117,7 +117,10 @@ def _report(record: RunRecord, flow: ir.Flow, output_format: str) -> None:
         print(f"flowc: error: {error}", file=sys.stderr)
     for task in record.tasks:
         if task.status == "Failed":
-            print(f"flowc: {task.path} failed ({task.reason}); see {task.dir}/stderr", file=sys.stderr)
+            print(
+                f"flowc: {task.path} failed ({task.reason}); see {run_dir / task.dir / 'stderr'}",
+                file=sys.stderr,
+            )
     print(f"flowc: {record.status} in {document['duration_seconds']:.2f}s", file=sys.stderr)
 
 

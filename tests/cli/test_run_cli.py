@@ -212,6 +212,13 @@ def test_exit_1_when_the_flow_fails(others: Path, tmp_path: Path) -> None:
     check_record_shape(result.rec)
 
 
+def test_a_failed_task_names_its_log_wherever_flowc_runs(others: Path, tmp_path: Path) -> None:
+    result = run(f"{others}:fails", tmp_path, output_format="text")
+    assert result.code == 1, result.describe()
+    named = result.stderr.split("; see ", 1)[1].split()[0]
+    assert Path(named).is_absolute() and Path(named).is_file()
+
+
 def test_exit_2_for_a_missing_file(tmp_path: Path) -> None:
     result = run(tmp_path / "missing.py", tmp_path)
     assert result.code == 2, result.describe()
