@@ -1,7 +1,8 @@
 """One attempt of one task: a process running the shipped script, as a pod would.
 
 The process gets a minimal environment (PATH, HOME, LANG, the step's `env` and secrets, the
-`FLOWC_*` variables of the runtime contract), its own session (so a timeout or Ctrl-C kills the
+`FLOWC_*` variables of the runtime contract, and for a step with `packages=` a folder of its own
+to pip-install them into), its own session (so a timeout or Ctrl-C kills the
 whole process group, children included), the attempt's work directory as its cwd, and files for
 stdout and stderr.
 """
@@ -47,6 +48,13 @@ def task_env(step: ir.Step, values: Mapping[str, str], inputs: Path, outputs: Pa
             env[secret.env] = os.environ[secret.env]
     env.update((ENV_PREFIX + name, text) for name, text in values.items())
     env["FLOWC_INPUTS_DIR"], env["FLOWC_OUTPUTS_DIR"] = str(inputs), str(outputs)
+    if step.options.packages:
+        # the script pip-installs them, as into a pod's image; here into the task's own folder,
+        # never into the interpreter flowc (or `--python`) runs from
+        packages = inputs.parent / "packages"
+        packages.mkdir(parents=True, exist_ok=True)  # on sys.path from the start: it must exist
+        env["PIP_TARGET"] = str(packages)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(packages), env.get("PYTHONPATH"))))
     return env
 
 

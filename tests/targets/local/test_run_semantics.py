@@ -9,6 +9,7 @@ Steps keep their side effects (call counters, marker files) in a state directory
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import json
 import os
 import signal
@@ -1373,7 +1374,8 @@ def test_interrupt_cancels_the_run_and_resume_finishes_it(
 
 
 HANDLED = CHAIN.replace("@flow\ndef chain(state: str)", "@flow(on_exit=tell)\ndef chain(state: str)").replace(
-    "@step\ndef a(", '@step\ndef tell(status: RunStatus) -> None:\n    print("run", status)\n\n\n@step\ndef a('
+    "@step\ndef a(",
+    '@step\ndef tell(status: RunStatus) -> None:\n    print("run", status)\n\n\n@step\ndef a(',
 )
 
 
@@ -1386,3 +1388,51 @@ def test_resume_runs_the_exit_handler_again(tmp_path: Path, state: Path) -> None
     assert again.status == "Failed", again.describe()
     assert again.task("tell")["cached"] is False
     assert again.task("a")["cached"] is True
+
+
+def _wheel(folder: Path) -> Path:
+    """A one-module wheel, `demo_pkg` (VALUE = 42): pip installs it without the network."""
+    import base64
+    import hashlib
+    import zipfile
+
+    files = {
+        "demo_pkg.py": b"VALUE = 42\n",
+        "demo_pkg-0.1.dist-info/METADATA": b"Metadata-Version: 2.1\nName: demo-pkg\nVersion: 0.1\n",
+        "demo_pkg-0.1.dist-info/WHEEL": b"Wheel-Version: 1.0\nGenerator: t\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    digest = {
+        n: base64.urlsafe_b64encode(hashlib.sha256(d).digest()).rstrip(b"=").decode()
+        for n, d in files.items()
+    }
+    record = [f"{n},sha256={digest[n]},{len(d)}" for n, d in files.items()] + [
+        "demo_pkg-0.1.dist-info/RECORD,,"
+    ]
+    files["demo_pkg-0.1.dist-info/RECORD"] = ("\n".join(record) + "\n").encode()
+    path = folder / "demo_pkg-0.1-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as wheel:
+        for name, data in files.items():
+            wheel.writestr(name, data)
+    return path
+
+
+def test_packages_install_into_the_task_not_the_interpreter(tmp_path: Path) -> None:
+    """A pod installs `packages=` into its image; a local task into its own folder, so a run
+    never changes the environment flowc (or `--python`) runs from."""
+    wheel = _wheel(tmp_path)
+    body = f"""
+@step(packages=["demo_pkg @ {wheel.as_uri()}"])
+def use() -> int:
+    import demo_pkg
+
+    return demo_pkg.VALUE
+
+
+@flow
+def pk() -> int:
+    return use()
+"""
+    result = run_flow(project(tmp_path, body), "pk", tmp_path)
+    assert result.code == 0, result.describe()
+    assert result.outputs == {"output": 42}
+    assert importlib.util.find_spec("demo_pkg") is None
