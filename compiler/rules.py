@@ -1041,7 +1041,8 @@ sub-flows compiled as templates.
             """
 ## What it does
 Reports step scripts near or over Linux's limit of 128 KiB for one command-line argument, which
-is how script templates reach the container.
+is how script templates reach the container: a warning near it, an error over it (the pod
+would fail to start).
 """,
         ),
         _rule(

@@ -6,12 +6,13 @@ then one YAML dump. Each stage returns values; nothing here touches the filesyst
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 from flowc.compiler import ir
 from flowc.compiler.batch import collector_paused
-from flowc.compiler.diagnostics import Diagnostic
+from flowc.compiler.diagnostics import Diagnostic, Severity
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.shipping import ship_all
 from flowc.targets import CompileOptions, CompileResult, Output
@@ -95,6 +96,8 @@ def _script_sizes(program: ir.Program, sources: dict[str, str]) -> list[Diagnost
                     "FC503", step.span, step=step.function, size=size, target=TARGET, limit=SCRIPT_LIMIT
                 )
             )
+            if size > SCRIPT_LIMIT:  # near it, a warning; over it, the pod would never start
+                found[-1] = dataclasses.replace(found[-1], severity=Severity.ERROR)
     return found
 
 

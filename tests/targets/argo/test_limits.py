@@ -90,6 +90,14 @@ def test_large_step_script_is_fc503(tmp_path: Path) -> None:
     big = "BLOB = " + repr("x" * 110_000) + "\n\n@step\ndef uses_blob() -> int:\n    return len(BLOB)\n"
     result = compile_source(tmp_path, big + "\n@flow\ndef f() -> None:\n    uses_blob()\n", size_budget=10**7)
     assert "FC503" in codes(result)
+    assert result.ok  # near the limit: a warning
+
+
+def test_a_step_script_over_the_argument_limit_is_an_error(tmp_path: Path) -> None:
+    big = "BLOB = " + repr("x" * 140_000) + "\n\n@step\ndef uses_blob() -> int:\n    return len(BLOB)\n"
+    result = compile_source(tmp_path, big + "\n@flow\ndef f() -> None:\n    uses_blob()\n", size_budget=10**7)
+    assert [d.code for d in result.diagnostics if d.is_error] == ["FC503"]
+    assert result.outputs == ()
 
 
 def test_long_cron_workflow_name_is_fc504(tmp_path: Path) -> None:
