@@ -167,3 +167,16 @@ def test_names_flowspec_uses_become_other_attributes_that_metaflow_accepts(tmp_p
     path = tmp_path / "named.py"
     path.write_text(text)
     metaflow_lint(path)
+
+
+def test_a_loop_over_an_empty_list_is_a_warning(tmp_path: Path) -> None:
+    """Metaflow refuses a foreach that makes no split (Argo's target warns of the same lists)."""
+    step = "@step\ndef use(x: int) -> int:\n    return x\n\n"
+    for i, (signature, source) in enumerate([("items: list[int] = []", "items"), ("", "[]")]):
+        flow = f"@flow\ndef looped({signature}) -> list[int]:\n    return [use(x) for x in {source}]\n"
+        (tmp_path / str(i)).mkdir()
+        result = compile_source(tmp_path / str(i), step + flow)
+        assert result.ok and codes(result.diagnostics) == ["FC507"]
+    (tmp_path / "given").mkdir()
+    result = compile_source(tmp_path / "given", step + flow.replace("[]", "[1]"))
+    assert result.ok and codes(result.diagnostics) == []
