@@ -89,9 +89,6 @@ def test_a_valid_table(tmp_path: Path) -> None:
         [tool.flowc.kfp]
         host = "http://localhost:8080"
         experiment = "nightly"
-
-        [tool.flowc.metaflow]
-        python = "python3.11"
         """,
     )
     config = load_config(tmp_path)
