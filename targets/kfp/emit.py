@@ -150,7 +150,8 @@ class Emitter:
                 self._warn(
                     opts.span_of(option) or flow.span,
                     f"`@flow({option}=...)` in a pipeline spec (it is set per run or per cluster)",
-                    "set it when submitting the run; the compiled pipeline ignores it",
+                    "the compiled pipeline doesn't carry it: `flowc submit` applies it, other "
+                    "clients need it set when submitting",
                 )
         if opts.timeout_seconds:
             self._warn(
