@@ -27,7 +27,7 @@ def inspect(
     program = loaded.program
     assert program is not None
     if as_json:
-        typer.echo(json.dumps(to_data(program), indent=2))
+        typer.echo(json.dumps(to_data(program), indent=2, ensure_ascii=False))
     else:
         typer.echo(show.tree(program))
     return 0

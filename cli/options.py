@@ -21,6 +21,8 @@ def split_target(target: str) -> tuple[Path, str | None]:
         path, flow = Path(head), name
     else:
         path, flow = Path(target), None
+    if not path.exists() and sep and Path(head).is_file():  # `flows.py:` or `flows.py:not-a-name`
+        raise FlowcError(f"{target}: after `:` comes the name of a flow in {head}, e.g. {head}:training")
     if not path.exists():
         raise FlowcError(f"{path}: no such file or directory")
     if path.is_dir():

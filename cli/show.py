@@ -149,7 +149,7 @@ def graph_mermaid(program: ir.Program) -> str:
     flow = _entry(program)
     labels = _labels(flow, program)
     lines = ["flowchart TD"]
-    lines.extend(_mermaid_body(flow.body, labels, "  "))
+    lines.extend(_mermaid_body(flow.body, labels, "  ", _loop_vars(flow)))
     for e in edges(flow):
         arrow = "-->" if e.kind == "data" else "-.->"
         lines.append(f"  {_mid(e.source)} {arrow} {_mid(e.target)}")
@@ -160,31 +160,39 @@ def _mid(task_id: str) -> str:
     return "t_" + task_id
 
 
-def _mermaid_body(body: tuple[ir.Node, ...], labels: dict[str, str], indent: str) -> list[str]:
+def _mermaid_body(
+    body: tuple[ir.Node, ...], labels: dict[str, str], indent: str, loops: dict[str, str]
+) -> list[str]:
     lines = []
     for node in body:
         if isinstance(node, ir.Task):
             lines.append(f'{indent}{_mid(node.id)}["{labels[node.id]}"]')
         elif isinstance(node, ir.Loop):
             lines.append(f'{indent}subgraph {node.id}["for each {node.var}"]')
-            lines.extend(_mermaid_body(node.body, labels, indent + "  "))
+            lines.extend(_mermaid_body(node.body, labels, indent + "  ", loops))
             lines.append(f"{indent}end")
         else:
             for i, case in enumerate(node.cases):
-                lines.append(f'{indent}subgraph {node.id}_{i}["{_quote(_case_title(i, case))}"]')
-                lines.extend(_mermaid_body(case.body, labels, indent + "  "))
+                lines.append(f'{indent}subgraph {node.id}_{i}["{_quote(_case_title(i, case, loops))}"]')
+                lines.extend(_mermaid_body(case.body, labels, indent + "  ", loops))
                 lines.append(f"{indent}end")
     return lines
 
 
-def _case_title(index: int, case: ir.Case) -> str:
+def _case_title(index: int, case: ir.Case, loops: dict[str, str]) -> str:
     if case.cond is None:
         return "else"
-    return ("if " if index == 0 else "elif ") + cond(case.cond)
+    return ("if " if index == 0 else "elif ") + cond(case.cond, loops)
+
+
+def _loop_vars(flow: ir.Flow) -> dict[str, str]:
+    """Loop id → its variable, as conditions over loop items are written."""
+    return {n.id: n.var for n, _ctx in ir.walk(flow.body) if isinstance(n, ir.Loop)}
 
 
 def _literal(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    """A literal as the flow's source writes it (`None`, `True`, `'a'`), not as JSON."""
+    return repr(value)
 
 
 def _dot_id(text: str) -> str:
@@ -200,7 +208,7 @@ def graph_dot(program: ir.Program) -> str:
     flow = _entry(program)
     labels = _labels(flow, program)
     lines = [f"digraph {_dot_id(flow.name)} {{", "  rankdir=TB;", "  node [shape=box];"]
-    lines.extend(_dot_body(flow.body, labels, "  "))
+    lines.extend(_dot_body(flow.body, labels, "  ", _loop_vars(flow)))
     for e in edges(flow):
         style = "" if e.kind == "data" else " [style=dashed]"
         lines.append(f"  {_dot_id(e.source)} -> {_dot_id(e.target)}{style};")
@@ -208,7 +216,9 @@ def graph_dot(program: ir.Program) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _dot_body(body: tuple[ir.Node, ...], labels: dict[str, str], indent: str) -> list[str]:
+def _dot_body(
+    body: tuple[ir.Node, ...], labels: dict[str, str], indent: str, loops: dict[str, str]
+) -> list[str]:
     lines = []
     for node in body:
         if isinstance(node, ir.Task):
@@ -216,12 +226,12 @@ def _dot_body(body: tuple[ir.Node, ...], labels: dict[str, str], indent: str) ->
         elif isinstance(node, ir.Loop):
             lines.append(f"{indent}subgraph {_dot_id('cluster_' + node.id)} {{")
             lines.append(f"{indent}  label={_dot_id('for each ' + node.var)};")
-            lines.extend(_dot_body(node.body, labels, indent + "  "))
+            lines.extend(_dot_body(node.body, labels, indent + "  ", loops))
             lines.append(f"{indent}}}")
         else:
             for i, case in enumerate(node.cases):
                 lines.append(f"{indent}subgraph {_dot_id(f'cluster_{node.id}_{i}')} {{")
-                lines.append(f"{indent}  label={_dot_id(_case_title(i, case))};")
-                lines.extend(_dot_body(case.body, labels, indent + "  "))
+                lines.append(f"{indent}  label={_dot_id(_case_title(i, case, loops))};")
+                lines.extend(_dot_body(case.body, labels, indent + "  ", loops))
                 lines.append(f"{indent}}}")
     return lines

@@ -120,7 +120,8 @@ files.
 
 ## Why is this bad?
 flowc never imports code: it finds imported steps by reading the module's source, searched in
-the flow file's directory, the project root (where `pyproject.toml` is) and `src/`.
+the flow file's directory, its package root, the project root (where `pyproject.toml` is) and
+`src/`.
 
 ## Example
 ```python
@@ -460,10 +461,16 @@ an exit handler may take one `RunStatus` parameter, and all other parameters nee
 ## Example
 ```python
 @step
-def notify(status: RunStatus, channel: str = "#ml") -> None: ...
+def notify(status: RunStatus, channel: str) -> None: ...   # `channel` has no default
 
-@flow(on_exit=notify)
+@flow(on_exit=notify)                                       # FC118
 def training() -> None: ...
+```
+
+## Use instead
+```python
+@step
+def notify(status: RunStatus, channel: str = "#ml") -> None: ...
 ```
 """,
         ),
@@ -989,8 +996,11 @@ def evaluate(data: Dataset) -> float:
 ```
 
 ## Use instead
-Call both steps from the flow and pass the result on:
+Call both steps from the flow and pass the result on (with `evaluate` taking the model):
 ```python
+@step
+def evaluate(data: Dataset, model: Model) -> float: ...
+
 @flow
 def pipeline(data: Dataset) -> None:
     model = train(data)

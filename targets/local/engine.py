@@ -255,7 +255,9 @@ class Engine:
             return True
         step = self.program.step(handler.step)
         taken = {t.id for t in self.entry.tasks()}
-        path = step.name if step.name not in taken else "on_exit"
+        path = next(
+            p for p in (step.name, "on_exit", *(f"on_exit_{n}" for n in range(2, 10**6))) if p not in taken
+        )
         args = {handler.status_param: status} if handler.status_param else {}
         # the handler reports on this run: a resumed run runs it again, whatever ran before
         result = await self._execute(step, path, args, self.entry, (), fail_fast=False, resumable=False)

@@ -320,3 +320,53 @@ def test_graph_ordering_edges_are_dashed(run: Run) -> None:
     assert '"sync_calendar" -> "forecast_store" [style=dashed];' in dot
     _, mermaid, _ = run("graph", "--format", "mermaid", "examples/subflows.py")
     assert "t_sync_calendar -.-> t_forecast_store" in mermaid
+
+
+NOTATION = """
+from typing import Optional
+from flowc import flow, step
+
+@step
+def items() -> list[int]: ...
+@step
+def inc(x: int) -> int: ...
+@step
+def show(x: int, note: Optional[str] = None) -> None: ...
+
+@flow
+def größe(n: list[int] = [1, 2], tag: Optional[str] = None, fast: bool = False) -> None:
+    for i in items():
+        for j in n:
+            k = inc(j)
+            if k > i and tag is None:
+                show(k)
+"""
+
+
+@pytest.mark.parametrize(
+    "view", [["inspect"], ["graph", "--format", "mermaid"], ["graph", "--format", "dot"]]
+)
+def test_views_write_the_flow_as_its_source_does(run: Run, tmp_path: Path, view: list[str]) -> None:
+    """Loop variables by name (not loop ids) and literals in Python (`None`, not `null`)."""
+    path = tmp_path / "notation.py"
+    path.write_text(NOTATION, encoding="utf-8")
+    code, out, _err = run(*view, str(path))
+    assert code == 0
+    assert "(inc > i) and (tag is None)" in out
+    assert "null" not in out and "false" not in out
+
+
+def test_inspect_json_keeps_non_ascii_names(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "notation.py"
+    path.write_text(NOTATION, encoding="utf-8")
+    code, out, _err = run("inspect", "--json", str(path))
+    assert code == 0
+    assert "größe" in out
+    assert json.loads(out)
+
+
+@pytest.mark.parametrize("suffix", [":", ":9x", ":a-b"])
+def test_a_flow_selector_that_is_no_name_is_a_usage_error(run: Run, suffix: str) -> None:
+    code, _out, err = run("graph", "examples/training.py" + suffix)
+    assert code == 2
+    assert "no such file" not in err

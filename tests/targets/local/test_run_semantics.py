@@ -1436,3 +1436,28 @@ def pk() -> int:
     assert result.code == 0, result.describe()
     assert result.outputs == {"output": 42}
     assert importlib.util.find_spec("demo_pkg") is None
+
+
+def test_the_exit_handler_never_shares_a_task_folder(tmp_path: Path) -> None:
+    """A task already named `on_exit` (and one named after the handler's step) keeps its own."""
+    body = """
+@step
+def notify(msg: str = "exit") -> None:
+    print("notify", msg)
+
+
+@step
+def on_exit() -> int:
+    print("the on_exit step")
+    return 1
+
+
+@flow(on_exit=notify)
+def coll() -> None:
+    on_exit()
+    notify(msg="body")
+"""
+    result = run_flow(project(tmp_path, body), "coll", tmp_path)
+    assert result.code == 0, result.describe()
+    paths = [t["path"] for t in result.rec["tasks"]]
+    assert len(paths) == len(set(paths)) == 3
