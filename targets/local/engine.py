@@ -306,34 +306,35 @@ class Engine:
             await self._nodes(scope, body)
 
     async def _branch(self, scope: Scope, branch: ir.Branch) -> None:
-        chosen = await self._choose(scope, branch)
+        chosen, reason = await self._choose(scope, branch)
         for index, case in enumerate(branch.cases):
             if index != chosen:
-                self._skip_body(scope, case.body)
+                self._skip_body(scope, case.body, reason)
         if chosen is not None:
             await self._nodes(scope, branch.cases[chosen].body)
 
-    async def _choose(self, scope: Scope, branch: ir.Branch) -> int | None:
-        """The first case whose condition holds, with Python's semantics on the values."""
+    async def _choose(self, scope: Scope, branch: ir.Branch) -> tuple[int | None, str]:
+        """The first case whose condition holds, with Python's semantics on the values; and why
+        the other cases are skipped (none taken, or no case could be decided)."""
         for index, case in enumerate(branch.cases):
             try:
                 if case.cond is None or await self._cond(case.cond, scope):
-                    return index
-            except Unavailable:
-                return None
+                    return index, "branch not taken"
+            except Unavailable as missing:
+                return None, f"condition not decided: {missing} did not succeed"
             except (TypeError, ValueError, KeyError, IndexError) as exc:
                 self._error(f"condition on line {case.span.line}: {type(exc).__name__}: {exc}")
-                return None
-        return None
+                return None, "condition not decided: it failed"
+        return None, "branch not taken"
 
-    def _skip_body(self, scope: Scope, body: tuple[ir.Node, ...]) -> None:
+    def _skip_body(self, scope: Scope, body: tuple[ir.Node, ...], reason: str) -> None:
         for node in scope_nodes(body):
             if isinstance(node, ir.Loop):
                 scope.loops[node.id].set_result(None)
             elif isinstance(node, ir.Task):
                 scope.tasks[node.id].set_result(_BRANCH_NOT_TAKEN)
                 if node.kind == "step":
-                    self._skipped(scope.path(node.id), node, "branch not taken")
+                    self._skipped(scope.path(node.id), node, reason)
 
     # --- values and conditions --------------------------------------------------------------
 

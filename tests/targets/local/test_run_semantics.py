@@ -1461,3 +1461,35 @@ def coll() -> None:
     assert result.code == 0, result.describe()
     paths = [t["path"] for t in result.rec["tasks"]]
     assert len(paths) == len(set(paths)) == 3
+
+
+def test_cases_of_an_undecided_condition_say_why_they_were_skipped(tmp_path: Path) -> None:
+    """A condition reading a failed tolerated task takes no case: not "branch not taken"."""
+    body = """
+@step(continue_on_failure=True)
+def score() -> float:
+    raise RuntimeError("no score")
+
+
+@step
+def deploy() -> None:
+    pass
+
+
+@step
+def hold() -> None:
+    pass
+
+
+@flow
+def gate() -> None:
+    s = score()
+    if s > 0.5:
+        deploy()
+    else:
+        hold()
+"""
+    result = run_flow(project(tmp_path, body), "gate", tmp_path)
+    reasons = {t["path"]: t["reason"] for t in result.rec["tasks"] if t["status"] == "Skipped"}
+    assert set(reasons) == {"deploy", "hold"}
+    assert all("not decided" in r and "score" in r for r in reasons.values())
