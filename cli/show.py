@@ -135,14 +135,41 @@ def _labels(flow: ir.Flow, program: ir.Program) -> dict[str, str]:
 
 
 def graph_text(program: ir.Program) -> str:
+    """Each task with what it waits for (`train <- ingest`), nested in its loops and branches."""
     flow = _entry(program)
-    lines = [f"flow {flow.name}"]
     incoming: dict[str, list[str]] = {t.id: [] for t in flow.tasks()}
     for e in edges(flow):
         incoming[e.target].append(e.source + ("" if e.kind == "data" else f" ({e.kind})"))
-    for task_id, sources in incoming.items():
-        lines.append(f"  {task_id}" + (f" <- {', '.join(sources)}" if sources else ""))
+    lines = [f"flow {flow.name}", *_text_body(flow.body, incoming, "  ", _loop_vars(flow))]
+    handler = _handler_label(program, flow)
+    if handler:
+        lines.append(f"  {handler}")
     return "\n".join(lines) + "\n"
+
+
+def _text_body(
+    body: tuple[ir.Node, ...], incoming: dict[str, list[str]], indent: str, loops: dict[str, str]
+) -> list[str]:
+    lines = []
+    for node in body:
+        if isinstance(node, ir.Task):
+            sources = incoming[node.id]
+            lines.append(f"{indent}{node.id}" + (f" <- {', '.join(sources)}" if sources else ""))
+        elif isinstance(node, ir.Loop):
+            lines.append(f"{indent}for each {node.var}:")
+            lines.extend(_text_body(node.body, incoming, indent + "  ", loops))
+        else:
+            for i, case in enumerate(node.cases):
+                lines.append(f"{indent}{_case_title(i, case, loops)}:")
+                lines.extend(_text_body(case.body, incoming, indent + "  ", loops))
+    return lines
+
+
+def _handler_label(program: ir.Program, flow: ir.Flow) -> str | None:
+    """`notify (on exit)`: the exit handler, which runs after every task, whatever happened."""
+    if flow.on_exit is None:
+        return None
+    return f"{program.step(flow.on_exit.step).name} (on exit)"
 
 
 def graph_mermaid(program: ir.Program) -> str:
@@ -150,6 +177,9 @@ def graph_mermaid(program: ir.Program) -> str:
     labels = _labels(flow, program)
     lines = ["flowchart TD"]
     lines.extend(_mermaid_body(flow.body, labels, "  ", _loop_vars(flow)))
+    handler = _handler_label(program, flow)
+    if handler:
+        lines.append(f'  on_exit_handler(["{_quote(handler)}"])')
     for e in edges(flow):
         arrow = "-->" if e.kind == "data" else "-.->"
         lines.append(f"  {_mid(e.source)} {arrow} {_mid(e.target)}")
@@ -209,6 +239,9 @@ def graph_dot(program: ir.Program) -> str:
     labels = _labels(flow, program)
     lines = [f"digraph {_dot_id(flow.name)} {{", "  rankdir=TB;", "  node [shape=box];"]
     lines.extend(_dot_body(flow.body, labels, "  ", _loop_vars(flow)))
+    handler = _handler_label(program, flow)
+    if handler:
+        lines.append(f"  {_dot_id('on exit')} [label={_dot_id(handler)}, style=rounded];")
     for e in edges(flow):
         style = "" if e.kind == "data" else " [style=dashed]"
         lines.append(f"  {_dot_id(e.source)} -> {_dot_id(e.target)}{style};")

@@ -236,8 +236,15 @@ def test_graph_unknown_format_exits_2(run: Run) -> None:
 def test_graph_text(run: Run, target: str) -> None:
     _, out, _ = run("graph", "--format", "text", target)
     flow = entry(target)
-    rows = {line.split(" <- ")[0].strip(): line for line in out.splitlines()[1:]}
+    lines = out.splitlines()[1:]
+    tasks = [line for line in lines if not line.endswith(":") and not line.endswith("(on exit)")]
+    rows = {line.split(" <- ")[0].strip(): line for line in tasks}
     assert set(rows) == {t.id for t in flow.tasks()}
+    # loops and branches are headings, their tasks indented below them
+    assert sum(line.strip().startswith("for each ") for line in lines) == sum(
+        isinstance(n, ir.Loop) for n, _ in ir.walk(flow.body)
+    )
+    assert any(line.endswith("(on exit)") for line in lines) == (flow.on_exit is not None)
     for source, target_id in data_edges(flow):
         assert re.search(rf"<-.*\b{re.escape(source)}\b", rows[target_id]), (source, target_id)
 
@@ -282,7 +289,8 @@ def test_graph_dot(run: Run, target: str) -> None:
     assert depth == 0
     flow = entry(target)
     nodes = {json.loads(n) for n in re.findall(r'^\s*("(?:[^"\\]|\\.)*") \[label=', out, re.MULTILINE)}
-    assert nodes == {t.id for t in flow.tasks()}
+    handler = {"on exit"} if flow.on_exit is not None else set()  # the exit handler's node
+    assert nodes == {t.id for t in flow.tasks()} | handler
     assert data_edges(flow) <= _dot_edges(out)
     clusters = re.findall(r'^\s*subgraph ("(?:[^"\\]|\\.)*")', out, re.MULTILINE)
     assert len(clusters) == len(set(clusters))
@@ -307,10 +315,13 @@ def test_training_graph_edges_exactly(run: Run) -> None:
     assert text.splitlines() == [
         "flow training",
         "  ingest",
-        "  score <- ingest",
+        "  for each r:",
+        "    score <- ingest",
         "  pick_best <- score",
         "  train <- ingest, pick_best",
-        "  deploy <- train",
+        "  if train.accuracy > threshold:",
+        "    deploy <- train",
+        "  notify (on exit)",
     ]
 
 
