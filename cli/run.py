@@ -140,7 +140,7 @@ class _Lines:
 
 
 def _line(task: TaskRecord) -> str:
-    extra = " (cached)" if task.cached else f" ({task.reason})" if task.reason else ""
+    extra = f" ({task.reason or 'cached'})" if task.cached else f" ({task.reason})" if task.reason else ""
     return f"{task.path} {task.status} {task.duration:.2f}s{extra}"
 
 

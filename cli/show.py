@@ -231,7 +231,8 @@ def _dot_id(text: str) -> str:
 
 
 def _quote(text: str) -> str:
-    return text.replace('"', "#quot;")
+    """Text inside a Mermaid `"..."` label: `#` and `&` start entities there, `"` ends it."""
+    return text.replace("#", "#35;").replace("&", "#38;").replace('"', "#quot;")
 
 
 def graph_dot(program: ir.Program) -> str:

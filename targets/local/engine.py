@@ -480,6 +480,7 @@ class Engine:
         self, step: ir.Step, key: str, directory: Path, task: TaskRecord, resumable: bool
     ) -> Result | None:
         source = self.settings.resumed.get(key) if resumable else None
+        resumed = source is not None
         if source is None and step.options.cache and self.settings.use_cache:
             source = store.cached_outputs(self.settings.cache_dir, key)
         if source is None:
@@ -490,6 +491,7 @@ class Engine:
         except (OSError, ValueError):
             return None  # a damaged entry: run the task instead
         task.cached, task.status, task.outputs = True, SUCCEEDED, outputs
+        task.reason = "resumed" if resumed else None  # told apart from a cache hit
         self._changed(task)
         return Result(SUCCEEDED, outputs)
 

@@ -381,3 +381,9 @@ def test_a_flow_selector_that_is_no_name_is_a_usage_error(run: Run, suffix: str)
     code, _out, err = run("graph", "examples/training.py" + suffix)
     assert code == 2
     assert "no such file" not in err
+
+
+def test_mermaid_labels_escape_what_mermaid_reads_as_entities() -> None:
+    from flowc.cli.show import _quote
+
+    assert _quote('a "b" #quot; &lt;') == "a #quot;b#quot; #35;quot; #38;lt;"

@@ -1249,6 +1249,7 @@ def test_resume_reruns_only_what_failed(tmp_path: Path, state: Path) -> None:
         False,
     )
     assert (count(state, "a"), count(state, "b"), count(state, "c")) == (1, 1, 2)
+    assert resumed.task("a")["reason"] == "resumed"  # not a cache hit
 
 
 def test_resume_reruns_a_task_whose_code_changed(tmp_path: Path, state: Path) -> None:
