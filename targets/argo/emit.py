@@ -98,6 +98,7 @@ class Emitter:
     # Names flowc makes up (a loop's or a condition's template, a condition task): `made_up`
     # keeps them clear of the step, flow and task names the flow's author chose.
     _made_up: dict[tuple[str, str], str] = field(default_factory=dict)
+    _reencoded: set[str] = field(default_factory=set)  # collections FC507 warned of
     _taken: dict[str, set[str]] = field(default_factory=dict)  # namespace → names in it
 
     def __post_init__(self) -> None:
@@ -514,11 +515,40 @@ class Emitter:
         if value.loop not in scope.local:
             return scope.input_ref(f"{value.loop}__{_collected_name(value)}", value, False)
         loop = scope.loops[value.loop]
+        self._warn_reencoded(scope, loop, value)
         if _is_direct(loop):
             inner = value.value
             assert isinstance(inner, ir.TaskOutput)
             return self._output_ref(scope, inner, "parameters")  # Argo collects it as a JSON list
         return f"{{{{tasks.{loop.id}.outputs.parameters.{_collected_name(value)}}}}}"
+
+    def _warn_reencoded(self, scope: Scope, loop: ir.Loop, value: ir.Collected) -> None:
+        """Argo collects output parameters as a JSON list of their texts, but parses a text that
+        is a JSON list or object and writes it again: its numbers become float64. A step's
+        `outputs.result` is collected untouched."""
+        inner = value.value
+        by_result = (
+            _is_direct(loop)
+            and isinstance(inner, ir.TaskOutput)
+            and isinstance(node := loop.body[0], ir.Task)
+            and node.kind == "step"
+            and self._uses_result(self.program.step(node.callee))
+        )
+        key = f"{scope.flow.key}:{loop.id}:{_collected_name(value)}"
+        if by_result or key in self._reencoded or not _numbers_reencoded(self._type_of(scope, inner)):
+            return
+        self._reencoded.add(key)
+        self.diagnostics.append(
+            diagnostic(
+                "FC507",
+                value.span,
+                target=TARGET,
+                what="collecting `Any` values from output parameters (Argo rewrites the numbers "
+                "in a list or dict: 1.0 becomes 1, an int beyond 2**53 loses digits)",
+                hint="return the value as the one output of an uncached step, which Argo collects "
+                "as it was written",
+            )
+        )
 
     def _type_of(self, scope: Scope, value: ir.Value) -> t.Type:
         return ir.value_type(self.program, scope.flow, value, scope.loops)
@@ -1051,6 +1081,20 @@ def _json_inputs(program: ir.Program) -> set[tuple[str, str]]:
                         found.add(key)
                         changed = True
     return found
+
+
+def _numbers_reencoded(typ: t.Type) -> bool:
+    """Whether a value of `typ` may be a JSON list or object whose numbers Argo rewrites into
+    other values: one holding `Any` (a float 1.0 arrives as the int 1). Declared numbers are
+    decoded by their types; only ints beyond 2**53 change, which the README says."""
+    typ = _non_optional(typ)
+    if isinstance(typ, t.AnyT):
+        return True
+    if isinstance(typ, t.ListT):
+        return _numbers_reencoded(typ.item)
+    if isinstance(typ, t.DictT):
+        return _numbers_reencoded(typ.value)
+    return False
 
 
 def _has_float(value: t.JsonValue) -> bool:

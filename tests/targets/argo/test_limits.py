@@ -132,3 +132,30 @@ def f() -> None:
     inner()
 """
     assert codes(compile_source(tmp_path, body, "f")) == ["FC501"]
+
+
+@pytest.mark.parametrize(
+    ("options", "returns", "warned"),
+    [
+        ("cache=True", "dict[str, Any]", True),  # cached: collected from output parameters
+        ("", "dict[str, Any]", False),  # its `outputs.result`, collected as written
+        ("cache=True", "dict[str, float]", False),  # declared floats decode as floats again
+    ],
+)
+def test_any_values_argo_rewrites_when_collecting_are_warned_of(
+    tmp_path: Path, options: str, returns: str, warned: bool
+) -> None:
+    body = f"""
+from typing import Any
+
+@step({options})
+def metrics(i: int) -> {returns}:
+    return {{"acc": 1.0}}
+
+@flow
+def f(ns: list[int] = [0, 1]) -> list[{returns}]:
+    return [metrics(i) for i in ns]
+"""
+    result = compile_source(tmp_path, body)
+    assert result.ok
+    assert ("FC507" in codes(result)) == warned
