@@ -971,10 +971,7 @@ def _result_output(step: ir.Step) -> bool:
     which an engine collecting it from standard output could take for JSON)."""
     if len(step.outputs) != 1 or t.contains_artifact(step.outputs[0].type):
         return False
-    typ = step.outputs[0].type
-    while isinstance(typ, t.OptionalT):
-        typ = typ.inner
-    return not is_str_like(typ)
+    return not is_str_like(t.non_optional(step.outputs[0].type))
 
 
 def _source(step: ir.Step, parts: ScriptParts) -> str:

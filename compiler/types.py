@@ -7,6 +7,7 @@ kinds apart.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal as TLiteral
 from typing import TypeAlias
 
@@ -152,12 +153,24 @@ def is_artifact(t: Type) -> bool:
     return isinstance(t, ArtifactT) or (isinstance(t, OptionalT) and isinstance(t.inner, ArtifactT))
 
 
-def contains_artifact(t: Type) -> bool:
-    if isinstance(t, ArtifactT):
+def contains(t: Type, test: Callable[[Type], bool]) -> bool:
+    """Whether `t`, or a type it holds (an Optional's, a list's item, a dict's value), passes `test`."""
+    if test(t):
         return True
     if isinstance(t, (ListT, OptionalT)):
-        return contains_artifact(t.item if isinstance(t, ListT) else t.inner)
-    return isinstance(t, DictT) and contains_artifact(t.value)
+        return contains(t.item if isinstance(t, ListT) else t.inner, test)
+    return isinstance(t, DictT) and contains(t.value, test)
+
+
+def contains_artifact(t: Type) -> bool:
+    return contains(t, lambda x: isinstance(x, ArtifactT))
+
+
+def non_optional(t: Type) -> Type:
+    """`T` of `Optional[T]` (of `Optional[Optional[T]]` too); any other type itself."""
+    while isinstance(t, OptionalT):
+        t = t.inner
+    return t
 
 
 def assignable(src: Type, dst: Type) -> bool:
@@ -169,12 +182,8 @@ def assignable(src: Type, dst: Type) -> bool:
     if src == dst:
         return True
     if isinstance(dst, OptionalT):
-        return isinstance(src, NoneT) or assignable(_strip_optional(src), dst.inner)
+        return isinstance(src, NoneT) or assignable(non_optional(src), dst.inner)
     return _assignable_structural(src, dst)
-
-
-def _strip_optional(t: Type) -> Type:
-    return t.inner if isinstance(t, OptionalT) else t
 
 
 def _assignable_structural(src: Type, dst: Type) -> bool:
@@ -273,7 +282,7 @@ def comparable(left: Type, right: Type, op: str) -> bool:
         return False
     if ordering and (isinstance(left, OptionalT) or isinstance(right, OptionalT)):
         return False
-    left, right = _strip_optional(left), _strip_optional(right)
+    left, right = non_optional(left), non_optional(right)
     if isinstance(left, AnyT) or isinstance(right, AnyT):
         return True
     if op in ("in", "not in"):

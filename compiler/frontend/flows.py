@@ -793,7 +793,9 @@ class FlowBuilder:
             optional = isinstance(left.type, t.OptionalT) or isinstance(right.type, t.OptionalT)
             hint = (
                 "test it with `is not None` first (`x is not None and x > 0`)"
-                if optional and not artifact and t.comparable(_strip(left.type), _strip(right.type), op)
+                if optional
+                and not artifact
+                and t.comparable(t.non_optional(left.type), t.non_optional(right.type), op)
                 else "compare values of compatible types"
             )
             self.ctx.report("FC213", self.module, lnode, left=left.type, op=op, right=right.type, hint=hint)
@@ -1446,10 +1448,6 @@ def not_none(test: ast.expr, outcome: bool) -> frozenset[str]:
         return frozenset({key}) if proves and is_test else frozenset()
     key = _narrowing_key(test)
     return frozenset({key}) if key is not None and outcome else frozenset()
-
-
-def _strip(typ: t.Type) -> t.Type:
-    return typ.inner if isinstance(typ, t.OptionalT) else typ
 
 
 def _is_none_literal(node: ast.expr) -> bool:

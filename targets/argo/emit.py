@@ -535,7 +535,10 @@ class Emitter:
             and self._uses_result(self.program.step(node.callee))
         )
         key = f"{scope.flow.key}:{loop.id}:{_collected_name(value)}"
-        if by_result or key in self._reencoded or not _numbers_reencoded(self._type_of(scope, inner)):
+        # Only `Any` changes: declared numbers are decoded by their types again (ints beyond
+        # 2**53 still lose digits, which the README says)
+        holds_any = t.contains(self._type_of(scope, inner), lambda x: isinstance(x, t.AnyT))
+        if by_result or key in self._reencoded or not holds_any:
             return
         self._reencoded.add(key)
         self.diagnostics.append(
@@ -1083,20 +1086,6 @@ def _json_inputs(program: ir.Program) -> set[tuple[str, str]]:
     return found
 
 
-def _numbers_reencoded(typ: t.Type) -> bool:
-    """Whether a value of `typ` may be a JSON list or object whose numbers Argo rewrites into
-    other values: one holding `Any` (a float 1.0 arrives as the int 1). Declared numbers are
-    decoded by their types; only ints beyond 2**53 change, which the README says."""
-    typ = _non_optional(typ)
-    if isinstance(typ, t.AnyT):
-        return True
-    if isinstance(typ, t.ListT):
-        return _numbers_reencoded(typ.item)
-    if isinstance(typ, t.DictT):
-        return _numbers_reencoded(typ.value)
-    return False
-
-
 def _has_float(value: t.JsonValue) -> bool:
     if isinstance(value, float):
         return True
@@ -1108,14 +1097,8 @@ def _has_float(value: t.JsonValue) -> bool:
 
 
 def _may_be_text(typ: t.Type) -> bool:
-    typ = _non_optional(typ)  # an Optional's text `null` is None: quoted, it still reads so
+    typ = t.non_optional(typ)  # an Optional's text `null` is None: quoted, it still reads so
     return is_str_like(typ) or isinstance(typ, t.AnyT)
-
-
-def _non_optional(typ: t.Type) -> t.Type:
-    while isinstance(typ, t.OptionalT):
-        typ = typ.inner
-    return typ
 
 
 def _quoted_item(item: t.Type, param: t.Type) -> bool:
@@ -1123,7 +1106,7 @@ def _quoted_item(item: t.Type, param: t.Type) -> bool:
     string: when it surely is a string, or when the parameter takes only strings (an `Any`
     item that isn't one would fail there anyway). An `Any` item for an `Any` parameter can't
     be: Argo renders the string "3" and the number 3 alike."""
-    item, param = _non_optional(item), _non_optional(param)
+    item, param = t.non_optional(item), t.non_optional(param)
     return (is_str_like(item) and _may_be_text(param)) or (isinstance(item, t.AnyT) and is_str_like(param))
 
 

@@ -39,10 +39,7 @@ def decode_outputs(flow: ir.Flow, texts: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _decode(text: str, typ: t.Type) -> Any:
-    inner = typ
-    while isinstance(inner, t.OptionalT):
-        inner = inner.inner
-    if isinstance(inner, t.ListT) and text == "":
+    if isinstance(t.non_optional(typ), t.ListT) and text == "":
         # what Argo v4 makes of what a fan-out that ran no iteration collected (PR #15841);
         # a step reads it as `[]` too (the runtime contract)
         return []

@@ -129,9 +129,7 @@ def _artifact_param(text: str) -> str:
 
 def as_text(value: Any, typ: t.Type) -> str:
     """A value as the runtime contract's text form (for display): str-like raw, else JSON."""
-    while isinstance(typ, t.OptionalT):
-        typ = typ.inner
-    if isinstance(value, str) and is_str_like(typ):
+    if isinstance(value, str) and is_str_like(t.non_optional(typ)):
         return value
     return json.dumps(jsonable(value), sort_keys=True, separators=(",", ":"))
 

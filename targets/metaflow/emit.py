@@ -713,21 +713,11 @@ def _output_kind(typ: t.Type) -> object:
         return type_descriptor(typ)
     if isinstance(typ, t.AnyT):
         return "any"
-    if _has_float(typ):  # JSON has no float that is integral: `2` must come back as 2.0
+    if t.contains(typ, lambda x: x == t.FLOAT):  # JSON has no integral float: `2` must come back as 2.0
         return {"k": "value", "type": type_descriptor(typ)}
     if isinstance(typ, t.OptionalT) and is_str_like(typ.inner):
         return "text?"
     return "text" if is_str_like(typ) else "json"
-
-
-def _has_float(typ: t.Type) -> bool:
-    if isinstance(typ, t.OptionalT):
-        return _has_float(typ.inner)
-    if isinstance(typ, t.ListT):
-        return _has_float(typ.item)
-    if isinstance(typ, t.DictT):
-        return _has_float(typ.value)
-    return typ == t.FLOAT
 
 
 def _literal_values(typ: t.Type) -> tuple[t.LiteralValue, ...] | None:

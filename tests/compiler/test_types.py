@@ -415,3 +415,22 @@ def test_anything_compares_with_any(x: Type, op: str) -> None:
 )
 def test_types_print_as_python_annotations(typ: Type, text: str) -> None:
     assert str(typ) == text
+
+
+def test_contains_looks_through_optionals_lists_and_dicts() -> None:
+    from flowc.compiler.types import contains
+
+    def is_float(x: Type) -> bool:
+        return x == FLOAT
+
+    assert contains(OptionalT(DictT(ListT(FLOAT))), is_float)
+    assert not contains(DictT(ListT(INT)), is_float)
+    assert not contains(NamedTupleT("R", (("x", FLOAT),)), is_float)  # fields are outputs of their own
+
+
+def test_non_optional_strips_every_layer() -> None:
+    from flowc.compiler.types import non_optional
+
+    assert non_optional(OptionalT(OptionalT(INT))) == INT
+    assert non_optional(ListT(OptionalT(INT))) == ListT(OptionalT(INT))
+    assert assignable(OptionalT(OptionalT(INT)), OptionalT(INT))  # the same values in Python
