@@ -8,7 +8,7 @@ equal (FC505) and names over the target's length limit (FC504), never suffixing 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from flowc.compiler import ir
 from flowc.compiler.diagnostics import Diagnostic, Span
@@ -98,6 +98,16 @@ def _claim(
         )
     taken.setdefault(name, claim)
     return name
+
+
+def unique(name: str, taken: Collection[str], sep: str = "-") -> str:
+    """`name`, or `name-2`, `name-3` … the first that isn't taken: for names flowc makes up
+    itself, which may take a suffix (the flow author's own names never do)."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}{sep}{n}"
+    return candidate
 
 
 def _shown(claim: _Claim) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 from flowc.compiler import ir
 from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Diagnostic, Span
+from flowc.compiler.naming import unique
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.shipping import INPUTS_DIR, OUTPUTS_DIR, Script, encode_value, is_str_like
 from flowc.targets import CompileOptions
@@ -116,7 +117,7 @@ class Emitter:
         key = (namespace, base)
         if key not in self._made_up:
             taken = self._taken[namespace]
-            self._made_up[key] = name = _unique_name(base, taken)
+            self._made_up[key] = name = unique(base, taken)
             taken.add(name)
         return self._made_up[key]
 
@@ -1037,15 +1038,6 @@ class Emitter:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def _unique_name(name: str, taken: set[str]) -> str:
-    """`name`, or `name-2`, `name-3` … the first that isn't taken."""
-    candidate, n = name, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{name}-{n}"
-    return candidate
 
 
 def _units(

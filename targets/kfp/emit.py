@@ -25,6 +25,7 @@ from flowc.compiler import ir
 from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Diagnostic, Span
 from flowc.compiler.frozen import frozen
+from flowc.compiler.naming import unique
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.shipping import is_str_like
 from flowc.targets import CompileOptions
@@ -127,7 +128,7 @@ class Emitter:
         """A name for a component flowc makes up (a loop's or a case's DAG, the exit handler's
         body): `comp-<base>`, suffixed when a step, a flow or another such component has it (two
         sub-flows may both loop `for x`)."""
-        name = _unique(f"comp-{base}", self._component_names)
+        name = unique(f"comp-{base}", self._component_names)
         self._component_names.add(name)
         return name
 
@@ -242,7 +243,7 @@ class Emitter:
         name = self._generated_component(EXIT_HANDLER)
         self.components[name] = body
         step = self.program.step(handler.step)
-        task = _unique(EXIT_HANDLER, {step.name})  # the handler's own task is beside it
+        task = unique(EXIT_HANDLER, {step.name})  # the handler's own task is beside it
         entry: Spec = {"componentRef": {"name": name}}
         entry.update(self._sub_inputs(dag, inner))
         entry["taskInfo"] = {"name": task}
@@ -780,7 +781,7 @@ def _case_names(body: tuple[ir.Node, ...]) -> dict[tuple[str, int], str]:
     for node in body:
         if isinstance(node, ir.Branch):
             for i in range(len(node.cases)):
-                names[node.id, i] = name = _unique(case_name(node, i), taken)
+                names[node.id, i] = name = unique(case_name(node, i), taken)
                 taken.add(name)
     return names
 
@@ -800,15 +801,6 @@ def _check_keys(step: ir.Step) -> None:
                 "rename the parameter or the NamedTuple field",
             )
         seen.add(key)
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    """`name`, or `name-2`, `name-3` … the first that isn't taken."""
-    candidate, n = name, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{name}-{n}"
-    return candidate
 
 
 def _label(value: ir.Value) -> str:

@@ -34,6 +34,7 @@ from typing import Any
 from flowc.compiler import ir
 from flowc.compiler import types as t
 from flowc.compiler.frozen import frozen
+from flowc.compiler.naming import unique
 from flowc.compiler.shipping import Script, encode_value
 from flowc.targets.local import store
 from flowc.targets.local.process import Outcome, run_process, task_env
@@ -255,9 +256,7 @@ class Engine:
             return True
         step = self.program.step(handler.step)
         taken = {t.id for t in self.entry.tasks()}
-        path = next(
-            p for p in (step.name, "on_exit", *(f"on_exit_{n}" for n in range(2, 10**6))) if p not in taken
-        )
+        path = step.name if step.name not in taken else unique("on_exit", taken, sep="_")
         args = {handler.status_param: status} if handler.status_param else {}
         # the handler reports on this run: a resumed run runs it again, whatever ran before
         result = await self._execute(step, path, args, self.entry, (), fail_fast=False, resumable=False)
