@@ -25,6 +25,7 @@ from flowc.compiler.frontend.signatures import (
     Context,
     build_step,
     check_function_kind,
+    is_none_literal,
     read_params,
     read_type,
     retries_option,
@@ -648,9 +649,11 @@ class FlowBuilder:
         finally:
             self.narrowed.pop()
 
-    def _narrow(self, key: str, binding: Binding) -> Binding:
-        """`binding` as the enclosing branches' conditions prove it: not None where they say."""
-        if isinstance(binding.type, t.OptionalT) and any(key in keys for keys in self.narrowed):
+    def _narrow(self, key: str | None, binding: Binding) -> Binding:
+        """`binding` (of `key`, `x` or `r.f`) as the enclosing branches' conditions prove it:
+        not None where they say."""
+        narrowed = key is not None and any(key in keys for keys in self.narrowed)
+        if narrowed and isinstance(binding.type, t.OptionalT):
             return replace(binding, type=binding.type.inner)
         return binding
 
@@ -982,7 +985,7 @@ class FlowBuilder:
             if ftype is not None:
                 out = ir.TaskOutput(base.value.task, attr, self.module.span(node))
                 selected = Binding(out, ftype, f"`{attr}` of {base.origin}", base.tasks)
-                return self._narrow(_narrowing_key(node) or "", selected)
+                return self._narrow(_narrowing_key(node), selected)
             names = [n for n, _ in base.type.fields]
             close = _close_matches(attr, names, n=1)
             hint = f"; did you mean `{close[0]}`?" if close else f" (fields: {', '.join(names)})"
@@ -1438,20 +1441,16 @@ def not_none(test: ast.expr, outcome: bool) -> frozenset[str]:
         return frozenset.intersection(*parts)
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         left, right = test.left, test.comparators[0]
-        if _is_none_literal(left):
+        if is_none_literal(left):
             left, right = right, left
         key = _narrowing_key(left)
-        if key is None or not _is_none_literal(right):
+        if key is None or not is_none_literal(right):
             return frozenset()
         proves = isinstance(test.ops[0], (ast.IsNot, ast.NotEq)) == outcome
         is_test = isinstance(test.ops[0], (ast.Is, ast.IsNot, ast.Eq, ast.NotEq))
         return frozenset({key}) if proves and is_test else frozenset()
     key = _narrowing_key(test)
     return frozenset({key}) if key is not None and outcome else frozenset()
-
-
-def _is_none_literal(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _narrowing_key(node: ast.expr) -> str | None:

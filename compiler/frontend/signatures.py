@@ -99,7 +99,7 @@ def _param(
     return ir.Param(arg.arg, typ, const, module.span(arg), arg.annotation is not None, keyword_only)
 
 
-def _default(ctx: Context, module: Module, name: str, node: ast.expr, typ: t.Type) -> ir.Const | None:
+def _default(ctx: Context, module: Module, name: str, node: ast.expr, typ: t.Type) -> ir.Const:
     try:
         value = ctx.folder.fold(module, node)
     except NonStringKey as exc:
@@ -121,7 +121,7 @@ def returns_value(fn: FunctionNode) -> bool:
     stack: list[ast.AST] = list(fn.body)
     while stack:
         node = stack.pop()
-        if isinstance(node, ast.Return) and not (node.value is None or _is_none(node.value)):
+        if isinstance(node, ast.Return) and not (node.value is None or is_none_literal(node.value)):
             return True
         if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
             return True
@@ -130,7 +130,7 @@ def returns_value(fn: FunctionNode) -> bool:
     return False
 
 
-def _is_none(node: ast.expr) -> bool:
+def is_none_literal(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
 
