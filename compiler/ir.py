@@ -459,6 +459,15 @@ def value_refs(value: Value) -> Iterator[Value]:
         yield from value_refs(value.value)
 
 
+def empty_by_default(flow: Flow, source: Value) -> bool:
+    """Whether a loop over `source` runs over an empty list unless the run says otherwise: a
+    literal `[]`, or a list parameter of `flow` whose default is `[]`."""
+    if isinstance(source, Const):
+        return source.value == []
+    param = flow.param(source.name) if isinstance(source, ParamRef) else None
+    return param is not None and param.default is not None and param.default.value == []
+
+
 def cond_values(cond: Cond) -> Iterator[Value]:
     if isinstance(cond, Compare):
         yield from value_refs(cond.left)

@@ -561,7 +561,7 @@ class Emitter:
 
     def _loop_source(self, scope: Scope, loop: ir.Loop) -> dict[str, Any]:
         source = loop.source
-        if self.options.argo_version >= 4 and self._empty_by_default(scope, source):
+        if self.options.argo_version >= 4 and ir.empty_by_default(scope.flow, source):
             self._warn_empty_fan_in(scope, loop)
         if isinstance(source, ir.Const):
             assert isinstance(source.value, list)
@@ -578,12 +578,6 @@ class Emitter:
                 return {"withParam": text}
             return {"withItems": source.value}
         return {"withParam": self._ref(scope, source)}
-
-    def _empty_by_default(self, scope: Scope, source: ir.Value) -> bool:
-        if isinstance(source, ir.Const):
-            return source.value == []
-        param = scope.flow.param(source.name) if isinstance(source, ir.ParamRef) else None
-        return param is not None and param.default is not None and param.default.value == []
 
     def _warn_empty_fan_in(self, scope: Scope, loop: ir.Loop) -> None:
         """A fan-out over an empty list runs no iteration and leaves its outputs unset; Argo v4

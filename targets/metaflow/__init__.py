@@ -154,7 +154,7 @@ def _approximations(program: ir.Program, entry: ir.Flow) -> list[Diagnostic]:
         for node, _ctx in ir.walk(flow.body):
             if isinstance(node, ir.Loop) and node.max_parallel:
                 found.append(_approximated(node.span, "a loop's `max`", "run with `--max-workers N`"))
-            if isinstance(node, ir.Loop) and _empty_by_default(flow, node.source):
+            if isinstance(node, ir.Loop) and ir.empty_by_default(flow, node.source):
                 what = "a loop over an empty list (Metaflow refuses a foreach that makes no split)"
                 hint = (
                     "give the list items when running, or skip the loop with an `if` on its length in a step"
@@ -166,14 +166,6 @@ def _approximations(program: ir.Program, entry: ir.Flow) -> list[Diagnostic]:
             if span is not None and (option != "cache" or step.options.cache):
                 found.append(_approximated(span, f"the step option `{option}`", hint))
     return found
-
-
-def _empty_by_default(flow: ir.Flow, source: ir.Value) -> bool:
-    """A literal `[]`, or a list parameter whose default is `[]`."""
-    if isinstance(source, ir.Const):
-        return source.value == []
-    param = flow.param(source.name) if isinstance(source, ir.ParamRef) else None
-    return param is not None and param.default is not None and param.default.value == []
 
 
 def _approximated(span: Span, what: str, hint: str) -> Diagnostic:
