@@ -17,11 +17,11 @@ from flowc.compiler.shipping import type_descriptor, value_reader
 def condition_script(branch: ir.Branch, refs: dict[str, ir.Value], types: dict[str, t.Type]) -> str:
     names = {value_key(v): k for k, v in refs.items()}
     descriptors = {k: type_descriptor(types[k]) for k in refs}
-    reader = value_reader(descriptors.values()).rstrip("\n") if refs else ""
     lines = ["# flowc branch condition"]
-    if "os as _flowc_os" not in reader:  # the reader imports it when it reads any value
+    if refs:  # the reader imports `os as _flowc_os` itself, which the lines below use too
+        lines.append(value_reader(descriptors.values()).rstrip("\n"))
+    else:
         lines.append("import os as _flowc_os")
-    lines += [reader] if reader else []
     lines += [f"{k} = _flowc_value({k!r}, {descriptors[k]!r})" for k in refs]
     lines.append("case = -1")
     for index, case in enumerate(branch.cases):
