@@ -18,7 +18,7 @@ import typer
 from flowc.cli import render
 from flowc.cli.load import load_or_report, shown_diagnostics
 from flowc.cli.options import split_target
-from flowc.compiler.config import governing_config
+from flowc.compiler.config import Config, governing_config
 from flowc.compiler.diagnostics import FlowcError
 
 if TYPE_CHECKING:
@@ -61,20 +61,22 @@ def run_flow(
         raise FlowcError(f"unknown --output-format {output_format!r}; choose text or json")
     if max_parallel is not None and max_parallel < 1:
         raise FlowcError("--max-parallel must be at least 1")
-    loaded = load_or_report(target)
+    path = split_target(target)[0]
+    settings = governing_config(path)  # read once, for the flow's and its scripts' diagnostics
+    loaded = load_or_report(target, settings)
     if isinstance(loaded, int):
         return loaded
     assert loaded.program is not None
     from flowc.targets import local  # only `run` pays for the runner
 
     program = loaded.program
-    scripts = _shipped_or_report(target, loaded)
+    scripts = _shipped_or_report(loaded, settings)
     if scripts is None:
         return 1
     flow = program.flow(program.entry or program.flows[0].key)
     options = local.RunOptions(
         parameters=local.resolve_parameters(flow, params),
-        path=str(split_target(target)[0]),
+        path=str(path),
         root=run_dir or Path(".flowc"),
         max_parallel=max_parallel,
         use_cache=not no_cache,
@@ -89,7 +91,7 @@ def run_flow(
     return EXIT_CODES.get(record.status, 1)
 
 
-def _shipped_or_report(target: str, loaded: LoadResult) -> dict[str, Script] | None:
+def _shipped_or_report(loaded: LoadResult, settings: Config) -> dict[str, Script] | None:
     """Every step shipped as a cluster would run it, or None after printing the errors that
     would fail it there (`compile` reports the same: FC4xx); warnings are printed too."""
     from flowc.compiler.shipping import ship_all
@@ -97,7 +99,7 @@ def _shipped_or_report(target: str, loaded: LoadResult) -> dict[str, Script] | N
     assert loaded.program is not None
     scripts = ship_all(loaded.program, loaded.sources)
     found = [d for script in scripts.values() for d in script.diagnostics]
-    shown = shown_diagnostics(found, loaded.sources, governing_config(split_target(target)[0]))
+    shown = shown_diagnostics(found, loaded.sources, settings)
     if shown:
         render.render("full", shown, loaded.sources, 1, summary=False)
     return None if any(d.is_error for d in shown) else scripts
