@@ -25,6 +25,20 @@ def write_project(root: Path, files: dict[str, str]) -> None:
         path.write_text(textwrap.dedent(text).lstrip("\n"))
 
 
+def compile_to_file(folder: Path, loaded: LoadResult, target: str) -> Path:
+    """The loaded flow compiled for `target` (which must succeed), its one file written into
+    `folder`."""
+    from flowc.targets import CompileOptions, load_target
+
+    assert loaded.ok and loaded.program is not None, loaded.diagnostics
+    result = load_target(target).compile(loaded.program, CompileOptions(sources=loaded.sources))
+    assert result.ok, [(d.code, d.message) for d in result.diagnostics]
+    (output,) = result.outputs
+    path = folder / output.name
+    path.write_bytes(output.data)
+    return path
+
+
 def load_source(tmp_path: Path, source: str, name: str = "flow.py", **others: str) -> LoadResult:
     """`load_file` on `source` saved as `name`; `others` are extra modules (`lib__steps="..."`
     writes lib/steps.py)."""

@@ -11,7 +11,7 @@ import pytest
 from flowc.compiler.frontend.loader import load_flow
 from flowc.targets import CompileOptions, load_target
 
-from tests.harness import codes, write_project
+from tests.harness import codes, compile_to_file, write_project
 from tests.oracles import argo_sim
 from tests.oracles.argo import argo_lint, require_go
 from tests.oracles.kfp import require_kfp, run_local
@@ -77,14 +77,7 @@ EXPECTED = (-7, 25, 125, 1.25, 1)
 
 def compiled(tmp_path: Path, target: str) -> Path:
     write_project(tmp_path, {"flows.py": SOURCE})
-    loaded = load_flow(tmp_path / "flows.py", "outer")
-    assert loaded.ok and loaded.program is not None, loaded.diagnostics
-    result = load_target(target).compile(loaded.program, CompileOptions(sources=loaded.sources))
-    assert result.ok, [(d.code, d.message) for d in result.diagnostics]
-    (output,) = result.outputs
-    path = tmp_path / output.name
-    path.write_bytes(output.data)
-    return path
+    return compile_to_file(tmp_path, load_flow(tmp_path / "flows.py", "outer"), target)
 
 
 def test_argo_runs_it(tmp_path: Path) -> None:

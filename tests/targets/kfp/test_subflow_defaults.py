@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from flowc.compiler.frontend.loader import load_flow
-from flowc.targets import CompileOptions, load_target
 
+from tests.harness import compile_to_file
 from tests.oracles.kfp import load_documents, require_kfp, run_local_logged
 
 SOURCE = """
@@ -29,14 +29,7 @@ def outer(y: int = 5) -> tuple[int, int]:
 
 def compiled(tmp_path: Path) -> Path:
     (tmp_path / "flows.py").write_text(SOURCE)
-    loaded = load_flow(tmp_path / "flows.py", "outer")
-    assert loaded.ok and loaded.program is not None, loaded.diagnostics
-    result = load_target("kfp").compile(loaded.program, CompileOptions(sources=loaded.sources))
-    assert result.ok, [(d.code, d.message) for d in result.diagnostics]
-    (output,) = result.outputs
-    path = tmp_path / output.name
-    path.write_bytes(output.data)
-    return path
+    return compile_to_file(tmp_path, load_flow(tmp_path / "flows.py", "outer"), "kfp")
 
 
 def test_an_omitted_sub_flow_parameter_is_passed_its_default(tmp_path: Path) -> None:

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flowc.targets import CompileOptions, load_target
 
-from tests.harness import load_one
+from tests.harness import compile_to_file, load_one
 from tests.targets.metaflow.test_runs import Job, Outcome, run
 
 metaflow = pytest.importorskip("metaflow")
@@ -206,14 +205,7 @@ def compile_into(folder: Path, source: str) -> Path:
     """The one flow of `source`, compiled into `folder`, which gets its own datastore."""
     (folder / "src").mkdir(parents=True)
     (folder / ".metaflow").mkdir()
-    loaded = load_one(folder / "src", source)
-    assert loaded.ok and loaded.program is not None, loaded.diagnostics
-    result = load_target("metaflow").compile(loaded.program, CompileOptions(sources=loaded.sources))
-    assert result.ok, [(d.code, d.message) for d in result.diagnostics]
-    (output,) = result.outputs
-    path = folder / output.name
-    path.write_bytes(output.data)
-    return path
+    return compile_to_file(folder, load_one(folder / "src", source), "metaflow")
 
 
 @pytest.fixture(scope="module")
