@@ -528,12 +528,11 @@ class Emitter:
         is a JSON list or object and writes it again: its numbers become float64. A step's
         `outputs.result` is collected untouched."""
         inner = value.value
+        task = loop.body[0] if _is_direct(loop) else None  # a direct loop's value is its task's
         by_result = (
-            _is_direct(loop)
-            and isinstance(inner, ir.TaskOutput)
-            and isinstance(node := loop.body[0], ir.Task)
-            and node.kind == "step"
-            and self._uses_result(self.program.step(node.callee))
+            isinstance(task, ir.Task)
+            and task.kind == "step"
+            and self._uses_result(self.program.step(task.callee))
         )
         key = f"{scope.flow.key}:{loop.id}:{_collected_name(value)}"
         # Only `Any` changes: declared numbers are decoded by their types again (ints beyond
