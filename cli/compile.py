@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import shlex
 import stat
 import sys
 import tempfile
@@ -89,6 +90,12 @@ def compile_flow(
     _refuse_sources(directory, outputs, loaded.sources)
     if check or diff:
         changed = _compare(directory, outputs, show_diff=diff)
+        if changed and check:
+            command = _update_command(target_path, target, output_dir, argo_kind, argo_version)
+            print(
+                f"{changed} file{'s' if changed != 1 else ''} out of date; to update, run: {command}",
+                file=sys.stderr,
+            )
         return 1 if changed and check else 0  # like black: --diff alone only shows
     for output in outputs:
         write_output(directory / output.name, output.data)
@@ -183,6 +190,26 @@ def _stamp(target_path: str, sources: dict[str, str]) -> tuple[tuple[str, str], 
     return tuple(sorted(lineage.as_annotations(found).items()))
 
 
+def _update_command(
+    target_path: str, target: str | None, output_dir: Path | None, kind: str | None, version: int | None
+) -> str:
+    """The compile that brings the checked files up to date: the same request, writing."""
+    argv = ["flowc", "compile", target_path]
+    argv += ["--target", target] if target is not None else []
+    argv += ["-o", str(output_dir)] if output_dir is not None else []
+    argv += ["--argo-kind", kind] if kind is not None else []
+    argv += ["--argo-version", str(version)] if version is not None else []
+    return shlex.join(argv)
+
+
+def _shown(path: Path) -> str:
+    """`path` as people read it: relative to the working directory when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _compare(directory: Path, outputs: list[Output], show_diff: bool) -> int:
     """How many outputs differ from the files in `directory` (printing a diff if asked)."""
     changed = 0
@@ -192,7 +219,7 @@ def _compare(directory: Path, outputs: list[Output], show_diff: bool) -> int:
         if current == output.data:
             continue
         changed += 1
-        print(f"would {'update' if current is not None else 'create'} {path}", file=sys.stderr)
+        print(f"would {'update' if current is not None else 'create'} {_shown(path)}", file=sys.stderr)
         if show_diff:
             sys.stdout.writelines(
                 unified_diff(

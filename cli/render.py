@@ -9,7 +9,9 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from flowc.compiler.diagnostics import Diagnostic
 from flowc.compiler.rules import RULES
@@ -105,13 +107,42 @@ def _json(diagnostics: list[Diagnostic]) -> str:
 
 
 def _github(diagnostics: list[Diagnostic]) -> str:
+    root = _repository_root()
     out = []
     for d in diagnostics:
         level = "error" if d.is_error else "warning"
         s = d.span
-        props = f"title=flowc ({d.code}),file={_escape_property(s.path)},line={s.line},col={s.col},endLine={s.end_line},endColumn={s.end_col}"
-        out.append(f"::{level} {props}::{_escape_data(f'{d.code} {d.message}')}\n")
+        where = _from_root(s.path, root) or os.path.abspath(s.path)
+        props = f"title=flowc ({d.code}),file={_escape_property(where)},line={s.line},col={s.col},endLine={s.end_line},endColumn={s.end_col}"
+        out.append(f"::{level} {props}::{_escape_data(_with_notes(d))}\n")
     return "".join(out)
+
+
+def _with_notes(d: Diagnostic) -> str:
+    """The code, message and notes as one text: annotations and SARIF results have no notes field."""
+    return "\n".join([f"{d.code} {d.message}", *(f"note: {n}" for n in d.notes)])
+
+
+def _repository_root() -> Path:
+    """Where GitHub resolves relative paths: the work tree holding the current directory (the
+    checkout), or the current directory outside one. Paths relative to the current directory
+    would point at the wrong file when flowc runs in a subfolder of the repository."""
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
+def _from_root(path: str, root: Path) -> str | None:
+    """`path` relative to `root` with `/` separators, or None when it lies outside."""
+    try:
+        relative = os.path.relpath(os.path.abspath(path), root)
+    except ValueError:  # another drive
+        return None
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        return None
+    return relative.replace(os.sep, "/")
 
 
 def _escape_data(text: str) -> str:
@@ -130,12 +161,13 @@ def _sarif(diagnostics: list[Diagnostic]) -> str:
             "name": RULES[code].name,
             "shortDescription": {"text": RULES[code].name.replace("-", " ")},
             "fullDescription": {"text": RULES[code].doc},
-            "help": {"text": f"flowc explain {code}"},
+            "help": {"text": RULES[code].doc, "markdown": RULES[code].doc},
             "defaultConfiguration": {"level": RULES[code].severity.value},
         }
         for code in codes
     ]
-    results = [_sarif_result(d, codes.index(d.code)) for d in diagnostics]
+    root = _repository_root()
+    results = [_sarif_result(d, codes.index(d.code), root) for d in diagnostics]
     doc: dict[str, Any] = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -143,6 +175,7 @@ def _sarif(diagnostics: list[Diagnostic]) -> str:
             {
                 "tool": {"driver": {"name": "flowc", "version": __version__, "rules": rules}},
                 "columnKind": "unicodeCodePoints",  # flowc counts characters, not UTF-16 units
+                "originalUriBaseIds": {_SRCROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
                 "results": results,
             }
         ],
@@ -150,17 +183,17 @@ def _sarif(diagnostics: list[Diagnostic]) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-def _sarif_result(d: Diagnostic, index: int) -> dict[str, Any]:
+def _sarif_result(d: Diagnostic, index: int, root: Path) -> dict[str, Any]:
     s = d.span
     return {
         "ruleId": d.code,
         "ruleIndex": index,
         "level": "error" if d.is_error else "warning",
-        "message": {"text": d.message},
+        "message": {"text": _with_notes(d).partition(" ")[2]},
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(s.path)},
+                    "artifactLocation": _artifact(s.path, root),
                     "region": {
                         "startLine": s.line,
                         "startColumn": s.col,
@@ -173,14 +206,16 @@ def _sarif_result(d: Diagnostic, index: int) -> dict[str, Any]:
     }
 
 
-def _uri(path: str) -> str:
-    """A URI reference for a diagnostic's file: relative ones stay relative, percent-encoded."""
-    from pathlib import Path
-    from urllib.parse import quote
+_SRCROOT = "%SRCROOT%"
 
-    if os.path.isabs(path):
-        return Path(path).as_uri()
-    return quote(path.replace(os.sep, "/"))
+
+def _artifact(path: str, root: Path) -> dict[str, str]:
+    """A file inside the repository is named relative to its root (what code scanning expects),
+    any other by its absolute `file:` URI; both percent-encoded."""
+    relative = _from_root(path, root)
+    if relative is None:
+        return {"uri": Path(os.path.abspath(path)).as_uri()}
+    return {"uri": quote(relative), "uriBaseId": _SRCROOT}
 
 
 _MACHINE: dict[str, Callable[[list[Diagnostic]], str]] = {"json": _json, "github": _github, "sarif": _sarif}

@@ -70,6 +70,38 @@ def test_configured_targets_and_directory(tmp_path: Path) -> None:
     assert run("compile", flow, "-t", "argo", "--check") == 0  # --target picks one of them
 
 
+@pytest.mark.parametrize(
+    ("config", "flags"),
+    [
+        ('[tool.flowc]\ntargets = ["argo"]\noutput-dir = "compiled"\n', []),
+        (None, ["-t", "kfp", "-o", "compiled"]),
+    ],
+)
+def test_check_says_which_files_drifted_and_what_to_run(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    config: str | None,
+    flags: list[str],
+) -> None:
+    """The drifted file is named from the working directory, and the command that updates it
+    is printed; running that command makes the check pass."""
+    flow_file(tmp_path, config=config)
+    monkeypatch.chdir(tmp_path)
+    assert run("compile", "flow.py", *flags) == 0
+    (name,) = (p.name for p in (tmp_path / "compiled").iterdir())
+    (tmp_path / "compiled" / name).write_text("stale\n")
+    capsys.readouterr()
+    assert run("compile", "flow.py", *flags, "--check") == 1
+    err = capsys.readouterr().err
+    assert os.path.join("compiled", name) in err.split()
+    assert str(tmp_path) not in err
+    command = err.rstrip().rpartition(": ")[2].split()
+    assert command[:2] == ["flowc", "compile"]
+    assert run(*command[1:]) == 0
+    assert run("compile", "flow.py", *flags, "--check") == 0
+
+
 def test_dash_writes_to_stdout_despite_a_configured_directory(
     tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
 ) -> None:

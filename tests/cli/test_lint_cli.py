@@ -481,6 +481,16 @@ def test_the_pre_commit_hook_honours_exclude(run: Run, tmp_path: Path) -> None:
     assert (code, json_codes(out)) == (0, [])
 
 
+def test_the_pre_commit_hooks_see_the_whole_change() -> None:
+    """flowc-check runs on every commit: compiled output drifts from changes to files it isn't
+    given (a module the flow imports, pyproject.toml, the compiled file). flowc-lint runs as one
+    process, so its summary is about every file."""
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert hooks["flowc-check"]["always_run"] is True
+    assert hooks["flowc-check"]["pass_filenames"] is False
+    assert hooks["flowc-lint"]["require_serial"] is True
+
+
 # --- suppressions ------------------------------------------------------------------------------
 
 SUPPRESSED = """

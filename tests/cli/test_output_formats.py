@@ -7,7 +7,6 @@ Wording is never compared.
 from __future__ import annotations
 
 import json
-import os
 import re
 import textwrap
 from collections.abc import Callable
@@ -255,10 +254,67 @@ def test_machine_formats_never_coloured(lint: Lint, monkeypatch: pytest.MonkeyPa
     assert ANSI not in out + err
 
 
-def test_sarif_locations_are_uri_references_counted_in_characters() -> None:
-    from flowc.cli.render import _uri
+def test_sarif_locations_are_uri_references_counted_in_characters(tmp_path: Path) -> None:
+    from flowc.cli.render import _artifact
 
-    assert _uri("my flow,v2%.py") == "my%20flow%2Cv2%25.py"
-    assert _uri(os.path.join("pkg", "flow.py")) == "pkg/flow.py"
-    assert _uri(os.path.abspath("a b.py")).startswith("file:///")
-    assert _uri(os.path.abspath("a b.py")).endswith("/a%20b.py")
+    inside = tmp_path / "my flow,v2%.py"
+    assert _artifact(str(inside), tmp_path) == {"uri": "my%20flow%2Cv2%25.py", "uriBaseId": "%SRCROOT%"}
+    assert _artifact(str(tmp_path / "pkg" / "flow.py"), tmp_path)["uri"] == "pkg/flow.py"
+    outside = _artifact(str(tmp_path.parent / "a b.py"), tmp_path)
+    assert outside["uri"].startswith("file:///") and outside["uri"].endswith("/a%20b.py")
+    assert "uriBaseId" not in outside
+
+
+@pytest.fixture
+def in_subfolder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Lint:
+    """`flowc lint --output-format FMT flow.py` run in `sub/` of a repository whose root is
+    `tmp_path`: GitHub resolves paths from the root of the checkout, not from where flowc ran."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "flow.py").write_text(textwrap.dedent(SOURCE).lstrip("\n"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "sub")
+
+    def invoke(fmt: str) -> tuple[int, str, str]:
+        code = main(["lint", "--output-format", fmt, "flow.py"])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def test_github_paths_are_relative_to_the_repository_root(in_subfolder: Lint) -> None:
+    _, out, _ = in_subfolder("github")
+    files = {m["file"] for m in map(GITHUB.match, out.splitlines()) if m}
+    assert files == {"sub/flow.py"}
+
+
+def test_sarif_uris_are_relative_to_the_repository_root(in_subfolder: Lint, tmp_path: Path) -> None:
+    _, out, _ = in_subfolder("sarif")
+    run = json.loads(out)["runs"][0]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
+    assert run["results"]
+    for result in run["results"]:
+        location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert location == {"uri": "sub/flow.py", "uriBaseId": "%SRCROOT%"}
+
+
+def test_notes_reach_github_and_sarif() -> None:
+    from flowc.cli.render import _MACHINE
+    from flowc.compiler.diagnostics import Span
+    from flowc.compiler.rules import diagnostic
+
+    notes = ("template big: 100% of it\nsource", "second")
+    d = diagnostic(
+        "FC502", Span("flow.py", 1, 1, 1, 2), *notes, kind="Workflow", size=2, budget=1, target="argo"
+    )
+    github = _MACHINE["github"]([d])
+    assert "template big: 100%25 of it%0Asource" in github and "second" in github
+    assert len(github.splitlines()) == 1
+    text = json.loads(_MACHINE["sarif"]([d]))["runs"][0]["results"][0]["message"]["text"]
+    assert all(note in text for note in notes)
+
+
+def test_sarif_rules_carry_their_documentation(lint: Lint) -> None:
+    _, out, _ = lint("sarif")
+    for rule in json.loads(out)["runs"][0]["tool"]["driver"]["rules"]:
+        assert rule["help"]["markdown"] == RULES[rule["id"]].doc
