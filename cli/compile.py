@@ -77,8 +77,8 @@ def compile_flow(
     outputs: list[Output] = []
     for name in targets:
         compiled = compile_or_report(name, loaded, options, settings)
-        if compiled is None:
-            return 1
+        if isinstance(compiled, int):
+            return compiled
         outputs += compiled
         if sizes:
             for output in compiled:
@@ -130,12 +130,33 @@ def _check_request(
 
 def _refuse_sources(directory: Path, outputs: list[Output], sources: dict[str, str]) -> None:
     """Never write over a module the flow was compiled from (a Metaflow file is named after its
-    flow, and a flow often after its file)."""
+    flow, and a flow often after its file), nor over any Python file flowc didn't write: a flow
+    named `train` or `setup` would otherwise replace the user's `train.py`."""
     read = {Path(path).resolve() for path in sources}
     for output in outputs:
         path = directory / output.name
         if path.resolve() in read:
             raise FlowcError(f"{path}: is a source of the flow; compile into another directory")
+        if output.name.endswith(".py") and not _compiled_or_absent(path):
+            raise FlowcError(
+                f"{path}: exists and was not written by flowc; compile into another directory or remove it"
+            )
+
+
+_COMPILED_MARK = b": compiled by flowc from "  # in the first line of every Python file flowc writes
+
+
+def _compiled_or_absent(path: Path) -> bool:
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False  # a folder or a pipe: not ours to replace (and a pipe would block a read)
+        with path.open("rb") as handle:
+            first = handle.readline(4096)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False  # unreadable: not ours to replace
+    return first.startswith(b'"""') and _COMPILED_MARK in first
 
 
 def _report_sizes(target: str, output: Output) -> None:

@@ -36,8 +36,14 @@ def load_or_report(target: str, settings: Config | None = None) -> LoadResult | 
     if shown:
         render.render("full", shown, result.sources, 1, summary=False)
     if result.program is None or any(d.is_error for d in shown):
-        return 1
+        return failure_code(shown)
     return replace(result, diagnostics=tuple(shown))
+
+
+def failure_code(diagnostics: Sequence[Diagnostic]) -> int:
+    """The exit code for diagnostics that stop a command: 2 when flowc itself failed (FC9xx),
+    1 for errors in the flow."""
+    return 2 if any(d.code.startswith("FC9") for d in diagnostics) else 1
 
 
 def shown_diagnostics(
@@ -53,9 +59,10 @@ def shown_diagnostics(
 
 def compile_or_report(
     target: str, loaded: LoadResult, options: CompileOptions, settings: Config
-) -> tuple[Output, ...] | None:
+) -> tuple[Output, ...] | int:
     """`target`'s files for the loaded flow, after printing the diagnostics the configuration
-    and the suppressions leave; None when the compile failed (its errors are then always shown)."""
+    and the suppressions leave; the exit code when the compile failed (its errors are then
+    always shown)."""
     assert loaded.program is not None
     result = load_target(target).compile(loaded.program, options)
     shown = shown_diagnostics(result.diagnostics, loaded.sources, settings)
@@ -63,4 +70,4 @@ def compile_or_report(
         shown = list(result.diagnostics)  # no output without them: a suppressed error still stops it
     if shown:
         render.render("full", shown, loaded.sources, 1, summary=False)
-    return result.outputs if result.ok else None
+    return result.outputs if result.ok else failure_code(result.diagnostics)

@@ -62,15 +62,15 @@ def build_app(argv: Sequence[str]) -> typer.Typer:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(argv) if argv is not None else sys.argv[1:]
-    command = typer.main.get_command(build_app(args))
     try:
+        command = typer.main.get_command(build_app(args))  # imports the command: Ctrl-C may land here
         result = command.main(args=args, prog_name="flowc", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
         exc.show()
         return 2
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         print("flowc: aborted", file=sys.stderr)
         return 130
     except FlowcError as exc:

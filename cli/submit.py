@@ -226,8 +226,8 @@ def _compile(request: Request) -> Compiled | int:
     options = compile_options(config, loaded.sources, request.argo_kind, request.argo_version, None)
     values = _parameters(flow, request.params, required=_runs(request, flow, options.argo_kind))
     outputs = compile_or_report(request.target, loaded, options, config)
-    if outputs is None:
-        return 1
+    if isinstance(outputs, int):
+        return outputs
     from flowc.targets import lineage  # only submit and --stamp pay for gitpython
 
     found = lineage.collect(path, loaded.sources, __version__)

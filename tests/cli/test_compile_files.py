@@ -136,6 +136,46 @@ def test_a_source_of_the_flow_is_never_overwritten(tmp_path: Path) -> None:
     assert (tmp_path / "small.py").read_bytes() == before
 
 
+@pytest.mark.parametrize("check", [[], ["--check"]])
+def test_a_python_file_flowc_did_not_write_is_never_overwritten(tmp_path: Path, check: list[str]) -> None:
+    """The Metaflow file is named after the flow: a flow `small` must not replace a user's own
+    `small.py` beside it, however the compile is asked for."""
+    flow = flow_file(tmp_path)
+    mine = tmp_path / "out" / "small.py"
+    mine.parent.mkdir()
+    mine.write_text('def helper() -> str:\n    return "precious"\n')
+    assert run("compile", flow, "-t", "metaflow", "-o", str(mine.parent), *check) == 2
+    assert mine.read_text().endswith('"precious"\n')
+
+
+def test_a_python_file_flowc_wrote_is_updated(tmp_path: Path) -> None:
+    flow, out = flow_file(tmp_path), tmp_path / "out"
+    assert run("compile", flow, "-t", "metaflow", "-o", str(out)) == 0
+    compiled = (out / "small.py").read_bytes()
+    (out / "small.py").write_bytes(compiled.replace(b"return", b"return  "))
+    assert run("compile", flow, "-t", "metaflow", "-o", str(out), "--check") == 1
+    assert run("compile", flow, "-t", "metaflow", "-o", str(out)) == 0
+    assert (out / "small.py").read_bytes() == compiled
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_pipe_in_the_place_of_the_output_is_refused_without_blocking(tmp_path: Path) -> None:
+    flow, out = flow_file(tmp_path), tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / "small.py")
+    assert run("compile", flow, "-t", "metaflow", "-o", str(out)) == 2
+
+
+def test_output_flowc_finds_invalid_is_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FC9xx means flowc failed, not the flow: exit 2, as for lint."""
+    from flowc.targets.argo import validate
+
+    monkeypatch.setattr(validate, "problems", lambda document: ["a reference that doesn't resolve"])
+    assert run("compile", flow_file(tmp_path), "-t", "argo") == 2
+
+
 # --- file modes and file-system failures ------------------------------------------------
 
 

@@ -23,3 +23,17 @@ def test_help_shows_square_brackets_as_written(
     assert " in )" not in out and " in ;" not in out
     if command in ("lint", "compile"):
         assert "[tool.flowc]" in out
+
+
+def test_ctrl_c_while_the_command_loads_is_an_abort_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loading a command imports it, which takes a noticeable part of a short run."""
+    from flowc.cli import main as entry
+
+    def interrupted(argv: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(entry, "build_app", interrupted)
+    assert main(["lint", "."]) == 130
+    assert "Traceback" not in capsys.readouterr().err
