@@ -66,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = typer.main.get_command(build_app(args))  # imports the command: Ctrl-C may land here
         result = command.main(args=args, prog_name="flowc", standalone_mode=False)
     except click.exceptions.Exit as exc:
+        if exc.exit_code == 130:  # typer's Ctrl-C: say so, as for an interrupt caught anywhere else
+            print("flowc: aborted", file=sys.stderr)
         return exc.exit_code
     except click.ClickException as exc:
         exc.show()

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 
 import typer
 from flowc.cli.compile import compile_options
@@ -30,6 +30,7 @@ from flowc.compiler import ir
 from flowc.compiler import types as t
 from flowc.compiler.config import Config, governing_config
 from flowc.compiler.diagnostics import FlowcError
+from flowc.targets.submission import RunGone, redact
 
 from flowc import __version__
 
@@ -311,7 +312,10 @@ def _argo(request: Request, compiled: Compiled) -> int:
         )
         _report(created, request, compiled, extra)
         if request.watch:
-            code = _watch(lambda: argo.status(conn, ns, created.name), request.poll_interval, created.name)
+            follow = f"argo watch -n {ns} {created.name}"
+            code = _watch(
+                lambda: argo.status(conn, ns, created.name), request.poll_interval, created.name, follow
+            )
             if code == 0 and request.output not in ("name", "json"):
                 _show_outputs(compiled.flow, lambda: argo.outputs(conn, ns, created.name))
             return code
@@ -377,7 +381,8 @@ def _kfp(request: Request, compiled: Compiled) -> int:
             created = kfp.create_run(conn, package, parameters, name, experiment, ns)
         _report(created, request, compiled, [])
         if request.watch:
-            return _watch(lambda: kfp.status(conn, created.name), request.poll_interval, created.name)
+            follow = f"{conn.shown}/#/runs/details/{created.name}"
+            return _watch(lambda: kfp.status(conn, created.name), request.poll_interval, created.name, follow)
     return 0
 
 
@@ -446,7 +451,11 @@ def _warn_insecure(verify: bool) -> None:
 
 @contextmanager
 def _redacting(token: str | None) -> Iterator[None]:
-    """Whatever fails, its message leaves without the token."""
+    """Whatever fails, its message leaves without the token; so does whatever is printed, for
+    a server may repeat the token in an answer (a run's message, an annotation)."""
+    streams = sys.stdout, sys.stderr
+    if token:
+        sys.stdout, sys.stderr = _Redacted(sys.stdout, token), _Redacted(sys.stderr, token)
     try:
         yield
     except FlowcError as exc:
@@ -455,28 +464,36 @@ def _redacting(token: str | None) -> Iterator[None]:
         raise
     except Exception as exc:  # a bug: the boundary in main shows it, but never with the token
         raise FlowcError(f"internal error: {type(exc).__name__}: {redact(str(exc), token)}") from None
+    finally:
+        sys.stdout, sys.stderr = streams
 
 
-def redact(text: str, token: str | None) -> str:
-    """`text` without the token, whether it carries a `Bearer ` prefix or not."""
-    if not token or not token.strip():
-        return text
-    for secret in sorted({token.strip(), token.split()[-1]}, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
+class _Redacted:
+    """A text stream that writes through to another one, without the token."""
+
+    def __init__(self, stream: TextIO, token: str) -> None:
+        self._stream = stream
+        self._token = token
+
+    def write(self, text: str) -> int:
+        return self._stream.write(redact(text, self._token))
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding, … as they are
+        return getattr(self._stream, name)
 
 
 # --- watching ---------------------------------------------------------------------------------
 
 
-def _watch(poll: Callable[[], Snapshot], interval: float, name: str) -> int:
-    """Poll until the run ends; its status is the exit code (130 when interrupted)."""
+def _watch(poll: Callable[[], Snapshot], interval: float, name: str, follow: str) -> int:
+    """Poll until the run ends; its status is the exit code (130 when interrupted, saying how
+    to `follow` the run from there)."""
     view: _Lines = _Live(name) if sys.stderr.isatty() else _Lines(name)
     try:
         with view:
             phase, message = _follow(poll, interval, view)
     except KeyboardInterrupt:
-        _say(f"stopped watching {name}; it goes on running on the server")
+        _say(f"stopped watching {name}; it goes on running on the server: {follow}")
         return 130
     _say(f"{name} {phase}" + (f": {message}" if message else ""))
     return EXIT_CODES.get(phase, 1)
@@ -487,9 +504,9 @@ def _follow(poll: Callable[[], Snapshot], interval: float, view: _Lines) -> tupl
     while True:
         try:
             phase, message, tasks = poll()
-        except FlowcError:
+        except FlowcError as exc:
             failures += 1
-            if failures >= WATCH_ATTEMPTS:
+            if failures >= WATCH_ATTEMPTS or isinstance(exc, RunGone):  # asking again won't help
                 raise
             time.sleep(interval)
             continue

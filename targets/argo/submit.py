@@ -25,7 +25,14 @@ from flowc.compiler.diagnostics import FlowcError
 from flowc.compiler.frozen import frozen
 from flowc.compiler.shipping import encode_value
 from flowc.targets.lineage import strip_credentials
-from flowc.targets.submission import DEFAULT_TIMEOUT, Connection, SubmitError
+from flowc.targets.submission import (
+    DEFAULT_TIMEOUT,
+    Connection,
+    SubmitError,
+    gone_when_missing,
+    redact,
+    token_from,
+)
 from hera.exceptions import HeraException
 from hera.workflows import WorkflowsService, models
 from pydantic import BaseModel
@@ -93,14 +100,15 @@ def connection(
         raise FlowcError(
             f"no Argo Server: give --server, or set {SERVER_ENV} or `server` in [tool.flowc.argo]"
         )
-    name = config.get("token-env", TOKEN_ENV)
+    secret, source = token_from(token, env, config.get("token-env", TOKEN_ENV))
     skip = insecure or _flag(env, INSECURE_ENV) is True or bool(config.get("insecure-skip-verify", False))
     return Connection(
         url=_url(address, secure=_flag(env, SECURE_ENV) is not False, base=env.get(BASE_HREF_ENV, "")),
-        token=(token or env.get(name) or "").strip() or None,
+        token=secret,
         verify=not skip,
         ca_cert=ca_cert,
         timeout=timeout,
+        token_source=source,
     )
 
 
@@ -314,7 +322,7 @@ def outputs(conn: Connection, ns: str, name: str) -> dict[str, str]:
 
 
 def _workflow(conn: Connection, ns: str, name: str) -> dict[str, Any]:
-    with _service(conn) as (service, _session):
+    with gone_when_missing(f"workflow {name} in {ns}"), _service(conn) as (service, _session):
         workflow = service.get_workflow(name, namespace=ns)
     document: dict[str, Any] = workflow.model_dump(mode="json", by_alias=True, exclude_none=True)
     return document
@@ -329,13 +337,14 @@ class _Session(requests.Session):  # type: ignore[misc,unused-ignore]
         self.conn = conn
         self.status = 0
         self.text = ""
+        self.url = ""
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override,unused-ignore]
         kwargs.setdefault("timeout", self.conn.timeout)
         if self.conn.ca_cert and kwargs.get("verify") is True:
             kwargs["verify"] = self.conn.ca_cert
         response = super().request(method, url, *args, **kwargs)
-        self.status, self.text = response.status_code, response.text
+        self.status, self.text, self.url = response.status_code, response.text, str(url)
         return response
 
 
@@ -362,34 +371,51 @@ def _errors(conn: Connection, session: _Session) -> Iterator[None]:
         with _quiet():
             yield
     except HeraException:
-        raise SubmitError(_redact(_http_error(conn, session), conn.token)) from None
+        raise SubmitError(redact(_http_error(conn, session), conn.token), session.status) from None
     except requests.exceptions.SSLError as exc:
-        raise SubmitError(_redact(_tls_error(conn, exc), conn.token)) from None
+        raise SubmitError(redact(_tls_error(conn, exc), conn.token)) from None
     except requests.exceptions.Timeout:
         raise SubmitError(
             f"the Argo Server at {conn.shown} did not answer within {conn.timeout:g}s (--request-timeout)"
         ) from None
     except requests.exceptions.ConnectionError as exc:
-        raise SubmitError(_redact(_connection_error(conn, exc), conn.token)) from None
+        raise SubmitError(redact(_connection_error(conn, exc), conn.token)) from None
+    except requests.JSONDecodeError:  # before RequestException, which it is too
+        raise SubmitError(_not_json(conn, session)) from None
     except requests.RequestException as exc:
-        raise SubmitError(_redact(f"request to {conn.shown} failed: {exc}", conn.token)) from None
+        raise SubmitError(redact(f"request to {conn.shown} failed: {exc}", conn.token)) from None
     except (KeyError, ValueError) as exc:  # an answer hera can't read (pydantic errors are ValueErrors)
-        detail = _redact(str(exc), conn.token)[:300]
+        detail = " ".join(redact(str(exc), conn.token).split())[:300]
         raise SubmitError(f"unexpected answer from the Argo Server at {conn.shown}: {detail}") from None
+
+
+def _not_json(conn: Connection, session: _Session) -> str:
+    """A 200 whose body isn't JSON comes from something in front of the server, most often a
+    login page of an authenticating proxy."""
+    return (
+        f"the answer from {conn.shown} (HTTP {session.status}) is not JSON, so not the Argo Server's: "
+        f"a login page or a proxy in front of it? check --server, {BASE_HREF_ENV} and the token"
+    )
 
 
 def _http_error(conn: Connection, session: _Session) -> str:
     message = server_message(session.text)
     code = session.status
     if code == 401:
-        hint = f"check {TOKEN_ENV} (or --token)" if conn.token else f"no token was sent: set {TOKEN_ENV}"
+        hint = f"check {conn.token_source}" if conn.token else f"no token was sent: set {conn.token_source}"
         return f"unauthorized (HTTP 401) by the Argo Server at {conn.shown}: {message}; {hint}"
     if code == 403:
         return f"forbidden (HTTP 403): {message}; the token may lack rights in this namespace"
     if code == 404:
         return f"not found (HTTP 404) at {conn.shown}: {message}; is it an Argo Server ({BASE_HREF_ENV})?"
     if code == 409:
-        return f"already exists (HTTP 409): {message}; give --update to replace it"
+        replaceable = "/workflow-templates/" in session.url or "/cron-workflows/" in session.url
+        hint = (
+            "give --update to replace it"
+            if replaceable
+            else "give another --name (a Workflow is never replaced)"
+        )
+        return f"already exists (HTTP 409): {message}; {hint}"
     return f"the Argo Server refused the request (HTTP {code}): {message}"
 
 
@@ -419,12 +445,3 @@ def _connection_error(conn: Connection, exc: Exception) -> str:
     text = str(exc)
     cause = "connection refused" if "refused" in text.lower() else "no connection"
     return f"cannot reach the Argo Server at {conn.shown} ({cause}); check --server or {SERVER_ENV}"
-
-
-def _redact(text: str, token: str | None) -> str:
-    """`text` without the token, whether it carries its `Bearer ` prefix or not."""
-    if not token:
-        return text
-    for secret in {token, token.split()[-1]}:
-        text = text.replace(secret, "***")
-    return text

@@ -32,7 +32,7 @@ from flowc.compiler.diagnostics import FlowcError
 from flowc.compiler.frozen import frozen
 from flowc.targets.kfp import kinds, with_pod_metadata
 from flowc.targets.lineage import strip_credentials
-from flowc.targets.submission import DEFAULT_TIMEOUT, Connection, SubmitError
+from flowc.targets.submission import DEFAULT_TIMEOUT, Connection, SubmitError, gone_when_missing, token_from
 from flowc.targets.yamlout import dump
 from google.protobuf import json_format  # type: ignore[import-untyped,unused-ignore]
 from kfp.client import Client  # type: ignore[import-untyped,unused-ignore]  # by module: see kfp/validate.py
@@ -95,14 +95,23 @@ def connection(
         host = f"https://{host}"  # as the SDK does, without its warning
     if not host.startswith(("http://", "https://")):
         raise FlowcError(f"KFP host {strip_credentials(host)!r}: expected host:port or an http(s) URL")
-    secret = (token or env.get(config.get("token-env", TOKEN_ENV)) or "").strip()
+    secret, source = token_from(token, env, config.get("token-env", TOKEN_ENV))
     return Connection(
         url=host.rstrip("/"),
-        token=secret.removeprefix("Bearer ").strip() or None,  # the SDK adds the prefix itself
+        token=_without_scheme(secret),
         verify=not (insecure or config.get("insecure-skip-verify", False)),
         ca_cert=ca_cert,
         timeout=timeout,
+        token_source=source,
     )
+
+
+def _without_scheme(token: str | None) -> str | None:
+    """The SDK adds `Bearer ` itself; HTTP schemes are case-insensitive."""
+    if token is None:
+        return None
+    scheme, _, rest = token.partition(" ")
+    return (rest.strip() if scheme.lower() == "bearer" else token) or None
 
 
 def namespace(flag: str | None, flow: ir.Flow, config: Mapping[str, Any]) -> str | None:
@@ -190,6 +199,7 @@ def create_run(
             namespace=namespace,
         )
     run = result.run_info
+    _identified(conn, run.run_id, "run")
     summary = (
         ("Run ID", run.run_id),
         ("Name", run.display_name or name),
@@ -211,6 +221,7 @@ def upload(
             made = client.upload_pipeline(
                 str(path), pipeline_name=pipeline, description=description, namespace=namespace
             )
+            _identified(conn, made.pipeline_id, "pipeline")
             link = f"{conn.url}/#/pipelines/details/{made.pipeline_id}"
             summary: tuple[tuple[str, str], ...] = (
                 ("Pipeline ID", made.pipeline_id),
@@ -221,6 +232,7 @@ def upload(
         added = client.upload_pipeline_version(
             str(path), pipeline_version_name=version, pipeline_id=pipeline_id, description=description
         )
+        _identified(conn, added.pipeline_version_id, "pipeline version")
     link = f"{conn.url}/#/pipelines/details/{pipeline_id}/version/{added.pipeline_version_id}"
     summary = (
         ("Version ID", added.pipeline_version_id),
@@ -231,9 +243,19 @@ def upload(
     return Created("pipeline version", str(added.pipeline_version_id), _document(added), summary)
 
 
+def _identified(conn: Connection, found: object, what: str) -> None:
+    """An answer without the new object's id did not come from the API server: an
+    authenticating proxy answers 200 with its login page, which the SDK reads as empty."""
+    if not found:
+        raise SubmitError(
+            f"the answer from {conn.shown} names no {what}, so it is not the KFP API server's: "
+            f"a login page or a proxy in front of it? check --server and the token"
+        )
+
+
 def status(conn: Connection, run_id: str) -> Snapshot:
     """The run's state and error, and the state of each of its tasks (in start order)."""
-    with _client(conn, None) as client:
+    with gone_when_missing(f"run {run_id}"), _client(conn, None) as client:
         run = client.get_run(run_id)
     details = run.run_details.task_details if run.run_details is not None else None
     tasks = sorted(details or [], key=lambda t: (str(t.start_time or "~"), str(t.display_name)))
@@ -280,6 +302,13 @@ class _Client(Client):  # type: ignore[misc,unused-ignore]
 
         rest.request = request
 
+    def _load_config(self, *args: Any, **kwargs: Any) -> Any:
+        """One attempt per request: urllib3 would retry three times by default, so a server that
+        doesn't answer took four times --request-timeout (redirects are still followed)."""
+        config = super()._load_config(*args, **kwargs)
+        config.retries = urllib3.util.Retry(total=None, connect=0, read=0, status=0, other=0, redirect=5)
+        return config
+
     def get_kfp_healthz(self, sleep_duration: int = 5) -> Any:
         return self._healthz_api.healthz_service_get_healthz(_request_timeout=self._flowc_timeout)
 
@@ -317,7 +346,7 @@ def _errors(conn: Connection) -> Iterator[None]:
         with _quiet():
             yield
     except kfp_server_api.ApiException as exc:
-        raise SubmitError(_http_error(conn, exc)) from None
+        raise SubmitError(_http_error(conn, exc), exc.status or 0) from None
     except urllib3.exceptions.MaxRetryError as exc:
         raise SubmitError(_unreachable(conn, exc.reason)) from None
     except (urllib3.exceptions.HTTPError, TimeoutError) as exc:
@@ -331,7 +360,7 @@ def _http_error(conn: Connection, exc: Any) -> str:
         return _tls(conn, str(exc.reason))
     message = _message(exc.body or exc.reason or "")
     if exc.status == 401:
-        hint = f"check {TOKEN_ENV} (or --token)" if conn.token else f"no token was sent: set {TOKEN_ENV}"
+        hint = f"check {conn.token_source}" if conn.token else f"no token was sent: set {conn.token_source}"
         return f"unauthorized (HTTP 401) by the KFP API server at {conn.shown}: {message}; {hint}"
     if exc.status == 403:
         return f"forbidden (HTTP 403): {message}; the token may lack rights in this namespace"

@@ -285,6 +285,25 @@ def test_watch_gives_up_after_three_failed_reads_in_a_row(
     assert "etcd is busy" in err
 
 
+def test_a_token_the_server_repeats_in_the_runs_message_is_never_printed(
+    project: git.Repo, argo: ArgoServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argo.phases = ["Running", "Failed"]
+    argo.message = f"pod admission failed for Bearer {TOKEN}"
+    code, _out, err = argo_submit(capsys, argo, "--watch")  # checks the token is nowhere
+    assert code == 1
+    assert "pod admission failed" in err
+
+
+def test_a_workflow_deleted_while_watched_ends_the_watch_at_once(
+    project: git.Repo, argo: ArgoServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argo.errors.append(("GET", 404, "workflows.argoproj.io not found"))
+    code, _out, _err = argo_submit(capsys, argo, "--watch")
+    assert code == 2
+    assert len(argo.requests_to("GET", "/api/v1/workflows/")) == 1  # not asked again: it won't come back
+
+
 def test_watch_needs_a_workflow(
     project: git.Repo, argo: ArgoServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -309,6 +328,7 @@ def test_ctrl_c_while_watching_exits_130_without_a_traceback(project: git.Repo, 
     assert process.returncode == 130
     assert "Traceback" not in out + err
     assert TOKEN not in out + err
+    assert "argo watch -n " in err  # how to go on following it
 
 
 # --- Argo: failures -------------------------------------------------------------------------
@@ -332,6 +352,58 @@ def test_400_shows_the_servers_message_without_the_token(
     code, _out, err = argo_submit(capsys, argo)
     assert code == 2
     assert "admission webhook denied the request" in err
+
+
+def test_a_login_page_instead_of_the_argo_servers_answer_is_exit_2(
+    project: git.Repo, argo: ArgoServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argo.pages.append(("POST /api/v1/workflows/", 200, "<html><body>Sign in</body></html>"))
+    code, _out, err = argo_submit(capsys, argo)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_taken_workflow_name_is_not_answered_with_update(
+    project: git.Repo, argo: ArgoServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--update replaces templates and cron workflows only: a Workflow needs another name."""
+    argo.errors.append(("POST", 409, 'workflows.argoproj.io "run-1" already exists'))
+    code, _out, err = argo_submit(capsys, argo, "--name", "run-1")
+    assert code == 2
+    assert "--update" not in err
+    assert "--name" in err
+
+
+def test_401_names_the_configured_token_variable(
+    project: git.Repo, argo: ArgoServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = f'[tool.flowc.argo]\nserver = "{argo.url}"\ntoken-env = "CI_TOKEN"\n'
+    commit(project, {"pyproject.toml": config})
+    monkeypatch.setenv("CI_TOKEN", "not-the-token")
+    code, _out, err = submit(capsys, "-t", "argo", token=None)
+    assert code == 2
+    assert "CI_TOKEN" in err
+    assert "not-the-token" not in err
+
+
+@pytest.mark.parametrize("target", ["argo", "kfp"])
+def test_a_token_of_two_lines_is_refused_before_any_request(
+    project: git.Repo,
+    argo: ArgoServer,
+    kfp: KfpServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    target: str,
+) -> None:
+    """`ARGO_TOKEN="Bearer $(cmd)"` where cmd printed two lines: a client would print a piece
+    of it in its error, or send no Authorization header at all."""
+    monkeypatch.setenv("ARGO_TOKEN", "Bearer firsthalf-7d1\nsecondhalf-9c2")
+    monkeypatch.setenv("KF_PIPELINES_TOKEN", "firsthalf-7d1\nsecondhalf-9c2")
+    server = argo.url if target == "argo" else kfp.url
+    code, out, err = submit(capsys, "-t", target, "--server", server, token=None)
+    assert code == 2
+    assert "firsthalf" not in out + err and "secondhalf" not in out + err
+    assert argo.received == [] and kfp.received == []
 
 
 def test_connection_refused_is_exit_2(project: git.Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -576,7 +648,7 @@ def test_a_kfp_upload_dry_run_prints_the_package(
 @pytest.mark.parametrize(
     ("setup", "expected"),
     [
-        ("unauthorized", "KF_PIPELINES_TOKEN"),
+        ("unauthorized", "--token"),  # where the token came from
         ("bad request", "the run's pipeline is invalid"),
         ("hang", "--request-timeout"),
     ],
@@ -596,6 +668,35 @@ def test_kfp_failures_are_exit_2(
     assert expected in err
 
 
+def test_a_kfp_answer_naming_no_run_is_exit_2(
+    project: git.Repo, kfp: KfpServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An authenticating proxy answers 200 with its login page: that is no run."""
+    kfp.pages.append(("POST /apis/v2beta1/runs", 200, "<html><body>Sign in</body></html>"))
+    code, out, _err = kfp_submit(capsys, kfp)
+    assert code == 2
+    assert "None" not in out
+
+
+def test_a_kfp_token_the_server_repeats_is_never_printed(
+    project: git.Repo, kfp: KfpServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kfp.states = ["RUNNING", "FAILED"]
+    kfp.message = f"driver could not authenticate with {TOKEN}"
+    code, _out, err = kfp_submit(capsys, kfp, "--watch")  # checks the token is nowhere
+    assert code == 1
+    assert "driver could not authenticate" in err
+
+
+def test_kfp_makes_one_attempt_per_request(
+    project: git.Repo, kfp: KfpServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--request-timeout bounds the wait: the client's own retries would multiply it."""
+    kfp.hang = True
+    assert kfp_submit(capsys, kfp, "--request-timeout", "0.2")[0] == 2
+    assert len(kfp.received) == 1
+
+
 def test_kfp_connection_refused_is_exit_2(project: git.Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, _out, err = submit(capsys, "-t", "kfp", "--server", refused_url())
     assert code == 2
@@ -607,3 +708,12 @@ def test_submit_is_listed_in_help(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "--watch" in out
     assert "--dry-run" in out
+
+
+@pytest.mark.parametrize("given", ["Bearer tok-1", "bearer tok-1", "BEARER  tok-1", "tok-1"])
+def test_the_kfp_token_loses_its_scheme_however_it_is_written(given: str) -> None:
+    """The SDK adds `Bearer ` itself, and HTTP schemes are case-insensitive."""
+    require_kfp_oracles()
+    from flowc.targets.kfp.submit import connection
+
+    assert connection({}, {"KF_PIPELINES_TOKEN": given}, server="http://h").token == "tok-1"

@@ -103,6 +103,9 @@ class FakeServer:
     # injected answers: (prefix of "METHOD /path", status, message), each used by one request
     errors: list[tuple[str, int, str]] = field(default_factory=list)
     hang: bool = False  # accept requests and never answer (until the server stops)
+    # injected answers that aren't JSON, as a proxy in front of the server gives them:
+    # (prefix of "METHOD /path", status, HTML text), each used by one request
+    pages: list[tuple[str, int, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
@@ -138,6 +141,14 @@ class FakeServer:
             if request.startswith(prefix):
                 del self.errors[i]
                 return status, message
+        return None
+
+    def page(self, request: str) -> tuple[int, str] | None:
+        """The first injected page for `request`, taken off the list (under the lock)."""
+        for i, (prefix, status, text) in enumerate(self.pages):
+            if request.startswith(prefix):
+                del self.pages[i]
+                return status, text
         return None
 
     def fail(self, message: str) -> None:
@@ -180,16 +191,22 @@ def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
             with fake.lock:
                 fake.received.append(Received(method, parts.path, parse_qs(parts.query), headers, body))
                 injected = fake.injected(f"{method} {parts.path}")
+                page = fake.page(f"{method} {parts.path}")
             if fake.hang:
                 fake.stopping.wait(HANG_LIMIT_S)
                 self.close_connection = True
                 return
+            if page is not None:
+                self._send(page[0], "text/html", page[1].encode())
+                return
             self._answer(*_answer(fake, method, self.path, headers, body, injected))
 
         def _answer(self, status: int, document: Any) -> None:
-            data = json.dumps(document).encode()
+            self._send(status, "application/json", json.dumps(document).encode())
+
+        def _send(self, status: int, content_type: str, data: bytes) -> None:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -246,6 +263,7 @@ class ArgoServer(FakeServer):
     # When set, a workflow read as Succeeded has really run, in the simulator under this folder:
     # its root node carries the outputs the run produced, as the Argo Server reports them.
     simulate_in: Path | None = None
+    message: str | None = None  # the message of a workflow read as Failed, instead of the usual one
     _ran: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def handle(self, method: str, path: str, body: Any) -> tuple[int, Any]:
@@ -305,6 +323,8 @@ class ArgoServer(FakeServer):
             self.reads += 1
         self.polled.set()
         status = _status(stored, phase)
+        if phase == "Failed" and self.message is not None:
+            status["message"] = self.message
         if phase == "Succeeded" and self.simulate_in is not None:
             status["nodes"][name] = {"id": name, "name": name, "type": "DAG", "phase": phase}
             status["nodes"][name]["outputs"] = {"parameters": self._outputs(stored)}

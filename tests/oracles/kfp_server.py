@@ -67,6 +67,7 @@ class KfpServer(FakeServer):
     versions: dict[str, dict[str, Any]] = field(default_factory=dict)
     specs: list[dict[str, Any]] = field(default_factory=list)  # every pipeline spec that passed
     reads: int = 0
+    message: str = "task failed"  # the error message of a run read as FAILED
 
     def handle(self, method: str, path: str, body: Any) -> tuple[int, Any]:
         parts = urlsplit(path)
@@ -133,7 +134,7 @@ class KfpServer(FakeServer):
         spec = run["pipeline_spec"].get("pipeline_spec", run["pipeline_spec"])
         answer = {**run, "state": state, "run_details": {"task_details": _tasks(spec, state)}}
         if state == "FAILED":
-            answer["error"] = {"code": 2, "message": "task failed"}
+            answer["error"] = {"code": 2, "message": self.message}
         if state in FINAL:
             answer["finished_at"] = CREATED
         return answer
