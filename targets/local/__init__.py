@@ -29,8 +29,8 @@ from flowc.compiler.diagnostics import FlowcError
 from flowc.compiler.frozen import frozen
 from flowc.compiler.shipping import Script, ship_all
 from flowc.targets.local.engine import Engine, Observer, Settings
-from flowc.targets.local.record import RunRecord, git_info, new_run_id, now, source_hash
-from flowc.targets.local.store import resume_index
+from flowc.targets.local.record import CANCELLED, RunRecord, git_info, new_run_id, now, source_hash
+from flowc.targets.local.store import read_record, resume_index
 from flowc.targets.local.values import as_text, decode_value, parse_parameter
 
 __all__ = [
@@ -94,11 +94,23 @@ class LocalRun:
         return self.engine.record
 
     def execute(self, observer: Observer | None = None) -> RunRecord:
+        """Run to the end; FlowcError when its record couldn't be written by then (the user's
+        disk, not a bug), unless interrupted: then the record carries the error."""
         self.engine.observer = observer
         # on Ctrl-C the engine has killed its processes and recorded `Cancelled`
         with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
             asyncio.run(self.engine.run())
-        return self.engine.record
+        record = self.engine.record
+        if self.engine.unwritten is not None:
+            problem = _unwritten(self.run_dir, self.engine.unwritten)
+            if record.status != CANCELLED:  # a run that ended as it should: the record is what's wrong
+                raise FlowcError(f"{problem}; the run ended {record.status}, its tasks are in {self.run_dir}")
+            record.errors.append(problem)  # Ctrl-C still exits 130, with this error shown
+        return record
+
+
+def _unwritten(run_dir: Path, error: OSError) -> str:
+    return f"{run_dir / 'run.json'}: cannot write the run record: {error.strerror or error}"
 
 
 def prepare(
@@ -111,7 +123,7 @@ def prepare(
     record; FlowcError for bad options."""
     flow = program.flow(program.entry or program.flows[0].key)
     root = options.root.resolve()
-    resumed = _resumed(root, options.resume)
+    resumed = _resumed(root, options.resume, flow.name)
     started = now()
     run_id = new_run_id(flow.name, started)
     run_dir = root / "runs" / run_id
@@ -139,13 +151,29 @@ def prepare(
         deadline=flow.options.timeout_seconds,  # the whole run's, as Argo's activeDeadlineSeconds
     )
     shipped = dict(scripts) if scripts is not None else ship_all(program, sources)
-    return LocalRun(Engine(program, shipped, settings, record), run_dir)
+    engine = Engine(program, shipped, settings, record)
+    engine.flush()  # before any task runs: a disk that takes no record stops the run here
+    if engine.unwritten is not None:
+        raise FlowcError(_unwritten(run_dir, engine.unwritten))
+    return LocalRun(engine, run_dir)
 
 
-def _resumed(root: Path, run_id: str | None) -> dict[str, Path]:
+def _resumed(root: Path, run_id: str | None, flow: str) -> dict[str, Path]:
+    """What `--resume RUN_ID` offers, by cache key; FlowcError unless RUN_ID names a readable
+    record of a run of `flow` under `root/runs`."""
     if run_id is None:
         return {}
+    runs = root / "runs"
+    if run_id in ("", "..") or Path(run_id).name != run_id:  # a path would read a record anywhere
+        raise FlowcError(f"--resume {run_id!r}: not a run id (the name of a folder in {runs})")
+    path = runs / run_id / "run.json"
     try:
-        return resume_index(root / "runs", run_id)
-    except (OSError, ValueError) as exc:
-        raise FlowcError(f"--resume {run_id}: no readable run record under {root / 'runs'}: {exc}") from None
+        record = read_record(path)
+        index = resume_index(path.parent, record)
+    except OSError as exc:
+        raise FlowcError(f"--resume {run_id}: cannot read {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # invalid JSON, or not the shape of a run record
+        raise FlowcError(f"--resume {run_id}: {path} is not a run record: {exc}") from None
+    if record["flow"] != flow:  # nothing of another flow's run is this flow's to reuse
+        raise FlowcError(f"--resume {run_id}: {path} is a run of flow `{record['flow']}`, not of `{flow}`")
+    return index

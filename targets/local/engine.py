@@ -204,6 +204,7 @@ class Engine:
         self._timed_out = False
         self.errors: list[str] = []
         self._flush_scheduled = False
+        self.unwritten: OSError | None = None  # why the last write of run.json failed, if it did
         self._slots = asyncio.Semaphore(1)  # replaced in `run`, inside the event loop
 
     # --- the run --------------------------------------------------------------------------
@@ -609,8 +610,15 @@ class Engine:
             asyncio.get_running_loop().call_later(_FLUSH_DELAY, self.flush)
 
     def flush(self) -> None:
+        """Write run.json. A disk that refuses it (full, read-only) doesn't stop the run: the
+        next write tries again, and whoever runs the engine reports `unwritten` at the end."""
         self._flush_scheduled = False
-        write_json_atomic(self.settings.run_dir / "run.json", self.record.to_json())
+        try:
+            write_json_atomic(self.settings.run_dir / "run.json", self.record.to_json())
+        except OSError as exc:
+            self.unwritten = exc
+        else:
+            self.unwritten = None
 
 
 def _cancel_on_sigterm() -> None:

@@ -3,8 +3,8 @@
 The process gets a minimal environment (PATH, HOME, LANG, the step's `env` and secrets, the
 `FLOWC_*` variables of the runtime contract, and for a step with `packages=` a folder of its own
 to pip-install them into), its own session (so a timeout or Ctrl-C kills the
-whole process group, children included), the attempt's work directory as its cwd, and files for
-stdout and stderr.
+whole process group, children included, and so does the end of its main process, as a pod's
+teardown does), the attempt's work directory as its cwd, and files for stdout and stderr.
 """
 
 from __future__ import annotations
@@ -78,10 +78,22 @@ async def run_process(
         except asyncio.CancelledError:
             await asyncio.shield(_kill(proc))
             raise
+        _kill_group(proc.pid)  # what the step left running ends with it, as in a pod
     return Outcome(code, None if code == 0 else f"exit code {code}")
 
 
 async def _kill(proc: asyncio.subprocess.Process) -> int:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
+    _kill_group(proc.pid)
     return await proc.wait()
+
+
+def _kill_group(pgid: int) -> None:
+    """SIGKILL every process left in the task's group (the session it leads, see `run_process`).
+
+    SIGKILL at once, without a SIGTERM and a grace period first, because that is what a pod's
+    leftovers get: when a container's main process (pid 1 of its pid namespace) exits, the
+    kernel SIGKILLs every other process in it. The group outlives its reaped leader while a
+    member is left, and Linux gives its id to no new process before it is empty.
+    """
+    with contextlib.suppress(ProcessLookupError):  # nothing left in it
+        os.killpg(pgid, signal.SIGKILL)

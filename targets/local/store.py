@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from flowc.targets.local.record import SUCCEEDED
@@ -113,15 +113,39 @@ def copy_outputs(source: Path, dest: Path) -> None:
     shutil.copytree(source, dest, symlinks=True)
 
 
-def resume_index(runs_dir: Path, run_id: str) -> dict[str, Path]:
-    """cache key → outputs directory of every task that succeeded in an earlier run."""
-    record_path = runs_dir / run_id / "run.json"
-    record = json.loads(record_path.read_text(encoding="utf-8"))
+def read_record(path: Path) -> dict[str, Any]:
+    """A run record read back for `--resume`: an object naming its flow, with a list of task
+    objects; ValueError for anything else (a file damaged or written by hand)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise ValueError("expected a JSON object")
+    if not isinstance(document.get("flow"), str):
+        raise ValueError("it names no flow")
+    tasks = document.get("tasks")
+    if not isinstance(tasks, list) or not all(isinstance(task, dict) for task in tasks):
+        raise ValueError("`tasks` is not a list of objects")
+    return document
+
+
+def resume_index(run_dir: Path, record: Mapping[str, Any]) -> dict[str, Path]:
+    """cache key → outputs directory of every task that succeeded in the run at `run_dir`;
+    ValueError for a task whose key or folder is not one the run could have written."""
     index: dict[str, Path] = {}
-    for task in record.get("tasks", []):
+    for task in record["tasks"]:
+        if task.get("status") != SUCCEEDED:
+            continue
         key, directory = task.get("cache_key"), task.get("dir")
-        if task.get("status") == SUCCEEDED and key and directory:
-            outputs = runs_dir / run_id / directory / "outputs"
-            if outputs.is_dir():
-                index[key] = outputs
+        if not isinstance(key, str) or not _inside(directory):
+            raise ValueError(f"task {task.get('path')!r}: no cache key or task folder")
+        outputs = run_dir / directory / "outputs"
+        if outputs.is_dir():
+            index[key] = outputs
     return index
+
+
+def _inside(directory: Any) -> bool:
+    """Whether `directory` is a folder of the run's own, not a path out of it."""
+    if not isinstance(directory, str) or not directory:
+        return False
+    relative = PurePosixPath(directory)
+    return not relative.is_absolute() and ".." not in relative.parts

@@ -8,6 +8,7 @@ Steps keep their side effects (call counters, marker files) in a state directory
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.util
 import json
@@ -221,6 +222,36 @@ def test_flow_timeout_default_kills_the_step_and_its_children(tmp_path: Path, st
     assert task["status"] == "Failed"
     assert task["attempts"][-1]["reason"]
     assert gone(int((state / "grandchild").read_text())), "a process started by the step is still running"
+
+
+LEFT_BEHIND = """
+@step
+def leaves_a_child(state: str, fail: bool) -> int:
+    child = __import__("subprocess").Popen(["sleep", "301"])
+    Path(state, "left").write_text(str(child.pid))
+    if fail:
+        raise RuntimeError("fails after starting a child")
+    return 1
+
+
+@flow
+def leaver(state: str, fail: bool = False) -> int:
+    return leaves_a_child(state, fail)
+"""
+
+
+@pytest.mark.parametrize("fail", [False, True])
+def test_processes_a_finished_step_leaves_behind_are_killed(tmp_path: Path, state: Path, fail: bool) -> None:
+    """When a pod's main process exits, its container's other processes end with it."""
+    run = run_flow(project(tmp_path, LEFT_BEHIND), "leaver", tmp_path, state=state, fail=json.dumps(fail))
+    pid = int((state / "left").read_text())
+    try:
+        assert run.code == (1 if fail else 0), run.describe()
+        assert run.task("leaves_a_child")["status"] == ("Failed" if fail else "Succeeded")
+        assert gone(pid), "a process the step left running is still running"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # not to leave it behind when the test fails
 
 
 DEADLINE = """
