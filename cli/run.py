@@ -100,9 +100,12 @@ def _shipped_or_report(loaded: LoadResult, settings: Config) -> dict[str, Script
     scripts = ship_all(loaded.program, loaded.sources)
     found = [d for script in scripts.values() for d in script.diagnostics]
     shown = shown_diagnostics(found, loaded.sources, settings)
+    failed = any(d.is_error for d in found)
+    if failed and not any(d.is_error for d in shown):
+        shown = found  # as for compile: a step that can't be shipped has no script to run
     if shown:
         render.render("full", shown, loaded.sources, 1, summary=False)
-    return None if any(d.is_error for d in shown) else scripts
+    return None if failed else scripts
 
 
 def _report(record: RunRecord, flow: ir.Flow, output_format: str, run_dir: Path) -> None:

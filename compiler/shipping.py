@@ -49,7 +49,7 @@ from typing import Literal
 from flowc.compiler import ir
 from flowc.compiler import types as t
 from flowc.compiler.diagnostics import Diagnostic, Span, sort_diagnostics
-from flowc.compiler.frontend.modules import FLOWC_EXPORTS, Module, Project, parse_source, read_source
+from flowc.compiler.frontend.modules import FLOWC_EXPORTS, Module, Project, parse_module, read_source
 from flowc.compiler.frontend.resolve import display_path
 from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
@@ -244,6 +244,8 @@ def _bindings_of(mod: _Mod, stmt: ast.stmt, index: int) -> Iterator[tuple[str, _
         yield stmt.name, _Binding("def", stmt, index)
     elif isinstance(stmt, ast.ClassDef):
         yield stmt.name, _Binding("class", stmt, index)
+    elif _TYPE_ALIAS is not None and isinstance(stmt, _TYPE_ALIAS):  # `type X = ...`, one value
+        yield _alias_name(stmt), _Binding("assign", stmt, index)
     elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         for target in targets:
@@ -369,7 +371,21 @@ def _scan_statement(stack: list[ast.AST], scan: _Scan, node: ast.AST) -> None:
         scan.bound.add(node.name)
     elif isinstance(node, ast.MatchMapping) and node.rest:
         scan.bound.add(node.rest)
+    elif _TYPE_ALIAS is not None and isinstance(node, _TYPE_ALIAS):
+        # its value is evaluated lazily, as an annotation is, with its type parameters bound
+        scan.bound.add(_alias_name(node))
+        scan.annotations.extend(_outside([getattr(node, "value")], _type_params(node)))  # noqa: B009
+        return
     _push_children(stack, node)
+
+
+_TYPE_ALIAS: type[ast.AST] | None = getattr(ast, "TypeAlias", None)  # Python 3.12+
+
+
+def _alias_name(node: ast.AST) -> str:
+    """The name a `type X = ...` statement binds (a node type the 3.11 stubs don't have)."""
+    name: ast.Name = getattr(node, "name")  # noqa: B009
+    return name.id
 
 
 def _push_header(stack: list[ast.AST], scan: _Scan, node: ast.AST) -> None:
@@ -377,15 +393,30 @@ def _push_header(stack: list[ast.AST], scan: _Scan, node: ast.AST) -> None:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         scan.bound.add(node.name)
         stack.extend(node.decorator_list)
+    generic = _type_params(node)
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
         stack.extend(d for d in node.args.defaults + node.args.kw_defaults if d is not None)
         if not isinstance(node, ast.Lambda):
-            scan.annotations.extend(_signature_annotations(node))
+            scan.annotations.extend(_outside(_signature_annotations(node), generic))
     elif isinstance(node, ast.ClassDef):
-        stack.extend([*node.bases, *node.keywords])
+        stack.extend(_outside([*node.bases, *(k.value for k in node.keywords)], generic))
     elif isinstance(node, _COMPREHENSIONS):
         stack.append(node.generators[0].iter)
         stack.extend(n.target for n in ast.walk(node) if isinstance(n, ast.NamedExpr))
+
+
+def _type_params(node: ast.AST) -> frozenset[str]:
+    """The names `def f[T]` or `class C[T]` (Python 3.12+) binds for its signature, bases and
+    body; bounds and defaults are evaluated lazily, as annotations are."""
+    return frozenset(param.name for param in getattr(node, "type_params", ()))
+
+
+def _outside(exprs: list[ast.expr], generic: frozenset[str]) -> list[ast.expr]:
+    """`exprs`, or with type parameters their names other than those parameters: what they
+    read from the enclosing scope."""
+    if not generic:
+        return exprs
+    return [n for e in exprs for n in ast.walk(e) if isinstance(n, ast.Name) and n.id not in generic]
 
 
 def _push_children(stack: list[ast.AST], node: ast.AST) -> None:
@@ -487,11 +518,11 @@ def _scope_uses(
 
 def _nested_scope(node: ast.AST, outer: frozenset[str]) -> _Pending:
     if isinstance(node, ast.ClassDef):
-        return list(node.body), "class", outer
+        return list(node.body), "class", outer | _type_params(node)
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
         args = node.args
         params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
-        inner = outer | {a.arg for a in params if a is not None}
+        inner = outer | _type_params(node) | {a.arg for a in params if a is not None}
         return ([node.body] if isinstance(node, ast.Lambda) else list(node.body)), "function", inner
     assert isinstance(node, _COMPREHENSIONS)
     first = node.generators[0]  # its iterable runs in the enclosing scope: see `_push_header`
@@ -627,6 +658,7 @@ class _Shipper:
         # resolving paths is slow, and a step's own module is asked for once per step
         self._by_display: dict[str, _Mod | None] = {}
         self._found: dict[tuple[str, str, int], Path | None] = {}
+        self.broken: dict[str, Diagnostic] = {}  # display path → why that project module can't be read
 
     # reading
 
@@ -642,13 +674,11 @@ class _Shipper:
         known = self.sources.get(display)
         # decoded as the loader decodes it (and Python will): by its BOM or `# coding:` line
         text = known if known is not None else read_source(path, display)
-        if isinstance(text, Diagnostic):
-            return None  # the loader reports unreadable modules it needs; shipping keeps the import
-        try:
-            tree = parse_source(text, display)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
+        parsed = text if isinstance(text, Diagnostic) else parse_module(name, display, text)
+        if isinstance(parsed, Diagnostic):
+            self.broken[display] = parsed  # reported by a step that imports from it
             return None
-        return _index(Module(name, display, text, tree))
+        return _index(parsed)
 
     def texts(self) -> dict[str, str]:
         return {mod.module.path: mod.module.text for mod in self._mods.values() if mod is not None}
@@ -823,7 +853,11 @@ class _Finder:
         text = f"from {source} import {alias.name}" + (f" as {name}" if name != alias.name else "")
         path = self.shipper.find(mod, stmt.module or "", stmt.level)
         target = self.shipper.module(path, display_path(path)) if path is not None else None
-        if target is None:  # outside the project, or a project module flowc can't resolve or read
+        broken = self.shipper.broken.get(display_path(path)) if path is not None else None
+        if broken is not None:  # the step would import a module that doesn't parse: say why
+            if broken not in self.closure.diagnostics:
+                self.closure.diagnostics.append(broken)
+        elif target is None:  # outside the project, or a project module flowc can't resolve
             if stmt.level or path is not None:
                 self.closure.report("FC403", site, step=self.step, name=source, module=source)
             self._keep(mod, name, binding, text, site)

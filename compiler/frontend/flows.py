@@ -124,6 +124,8 @@ _STATEMENTS = {
     ast.Continue: "`continue`",
     ast.TryStar: "a `try` statement",
 }
+if hasattr(ast, "TypeAlias"):  # Python 3.12+
+    _STATEMENTS[ast.TypeAlias] = "a `type` statement"
 _EXPRESSIONS = {
     ast.BinOp: "arithmetic",
     ast.UnaryOp: "an operator",
@@ -1060,7 +1062,7 @@ class FlowBuilder:
             self.ctx.report(
                 "FC302",
                 self.module,
-                part,
+                part.value,  # `part` itself is placed differently by Python 3.11 and 3.12+
                 construct="a format spec or conversion in an f-string",
                 hint="format the value inside a step",
             )

@@ -293,7 +293,7 @@ class Folder:
         try:
             return format(conv(value) if conv else value, str(spec))
         except (ValueError, TypeError) as exc:
-            raise NotConstant(part) from exc
+            raise NotConstant(part.value) from exc  # `part` is placed differently by Python 3.11 and 3.12+
 
 
 def _constant(node: ast.Constant) -> t.JsonValue:

@@ -283,15 +283,24 @@ def f() -> str:
 """
 
 
-def test_a_step_that_would_fail_on_a_cluster_exits_1_without_a_run(tmp_path: Path) -> None:
-    """`compile` refuses it (FC404: some engines run the script without `__file__`); so does
-    `run`, which would otherwise succeed where the cluster fails."""
-    result = run(write_flow(tmp_path / "proj", SHIPPING_ERROR), tmp_path)
+@pytest.mark.parametrize(
+    ("suppression", "config"),
+    [("", None), ("  # flowc: ignore[FC404]", None), ("", '[tool.flowc]\nignore = ["FC404"]\n')],
+)
+def test_a_step_that_would_fail_on_a_cluster_exits_1_without_a_run(
+    tmp_path: Path, suppression: str, config: str | None
+) -> None:
+    """`compile` refuses it (FC404: some engines run the script without `__file__`), even
+    with the finding suppressed, since there is no script to ship; so does `run`, which would
+    otherwise start a run that fails where the cluster can't even start one."""
+    source = SHIPPING_ERROR.replace("return __file__", "return __file__" + suppression)
+    if config is not None:
+        (tmp_path / "proj").mkdir(parents=True)
+        (tmp_path / "proj" / "pyproject.toml").write_text(config)
+    result = run(write_flow(tmp_path / "proj", source), tmp_path)
     assert result.code == 1, result.describe()
     assert "FC404" in result.stderr
     assert no_runs(tmp_path / "runs")
-    suppressed = SHIPPING_ERROR.replace("return __file__", "return __file__  # flowc: ignore[FC404]")
-    assert run(write_flow(tmp_path / "other", suppressed), tmp_path).code == 0
 
 
 # --- -p parsing -----------------------------------------------------------------------------------

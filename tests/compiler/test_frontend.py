@@ -1350,3 +1350,36 @@ def test_a_narrowed_value_keeps_its_producer(tmp_path: Path) -> None:
     assert isinstance(arg.value, ir.TaskOutput)
     assert arg.value.task == "maybe"
     assert ir.value_type(result.program, flow, arg.value, ()) == t.OptionalT(t.INT)
+
+
+FSTRING_PARTS = """
+from flowc import flow, step
+
+REGISTRY = "ghcr.io/acme"
+TAG = "v1"
+
+
+@step
+def echo(s: str) -> str:
+    return s
+
+
+@step(image=f"{REGISTRY}/ml:"
+            f"{TAG:d}")
+def other(s: str) -> str:
+    return s
+
+
+@flow
+def parts(name: str = "a") -> str:
+    return echo(f"{name}-"
+                f"{name!r}")
+"""
+
+
+def test_a_part_of_a_concatenated_f_string_is_placed_at_its_value(tmp_path: Path) -> None:
+    """Python 3.11 places a `{...}` part at the whole (concatenated) f-string, 3.12+ at itself:
+    diagnostics point at the value inside, placed alike by both, so lint agrees across them."""
+    found = positions(lint_source(tmp_path, FSTRING_PARTS))
+    assert ("FC101", 13, 16) in found  # TAG, on the second line
+    assert ("FC302", 21, 20) in found  # name, on the second line

@@ -1684,3 +1684,84 @@ def test_fc403_names_a_relative_submodule_as_written(tmp_path: Path) -> None:
     assert diagnostic.code == "FC403"
     assert "`.helpers`" in diagnostic.message
     assert "..helpers" not in diagnostic.message
+
+
+# --- type parameters and `type` statements (Python 3.12+) ---------------------------------------
+
+GENERIC = """
+from flowc import flow, step
+
+type Pairs[K] = dict[K, list[K]]
+
+
+def first[T](xs: list[T]) -> T:
+    return xs[0]
+
+
+class Box[T]:
+    def __init__(self, item: T) -> None:
+        self.item = item
+
+
+def size(p: Pairs[str]) -> int:
+    return len(p)
+
+
+@step
+def pick(n: int) -> int:
+    return first(list(range(1, n + 1))) + Box(n).item + size({"a": ["b"]})
+
+
+@flow
+def generic(n: int = 3) -> int:
+    return pick(n)
+"""
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="`def f[T]` and `type X = ...` are Python 3.12 syntax")
+def test_type_parameters_and_type_statements_are_shipped(tmp_path: Path, importer: Any) -> None:
+    root = tmp_path / "proj"
+    _, scripts = shipped(root, {"flow.py": GENERIC})
+    script = script_of(scripts, "pick")
+    assert script.diagnostics == ()
+    run = run_script(script.source, tmp_path / "runs", {"n": "3"})
+    assert run.ok, run.proc.stderr
+    assert run.value() == importer(root, "flow").pick(3)
+
+
+def test_type_parameters_are_not_read_from_the_module() -> None:
+    """What `def f[T]` and `class C[T]` read from module level: not T (checked on any Python,
+    on the tree 3.12 would build, whose nodes carry `type_params`)."""
+    from types import SimpleNamespace
+
+    from flowc.compiler.shipping import _uses
+
+    fn, cls = ast.parse("def first(xs: list[T], n: Limit) -> T: ...\nclass Box(Base[T]): item: T\n").body
+    for node in (fn, cls):
+        node.type_params = [SimpleNamespace(name="T")]  # type: ignore[attr-defined]
+    assert set(_uses(fn, lazy=False).hard) == {"list", "Limit"}
+    assert set(_uses(cls, lazy=False).hard) == {"Base"}
+
+
+def test_a_step_importing_from_a_project_module_that_does_not_parse_gets_its_syntax_error(
+    tmp_path: Path,
+) -> None:
+    """Not an FC403 hint to import by name (it does), and never a script keeping an import
+    that would fail in the container."""
+    flow = """
+    from flowc import flow, step
+    from helpers import first
+
+    @step
+    def pick(n: int) -> int:
+        return first([n])
+
+    @flow
+    def picked(n: int = 3) -> int:
+        return pick(n)
+    """
+    helpers = "def first(xs):\n    return xs[0\n"
+    _, scripts = shipped(tmp_path / "proj", {"flow.py": textwrap.dedent(flow), "helpers.py": helpers})
+    found = script_of(scripts, "pick").diagnostics
+    assert [(d.code, Path(d.span.path).name) for d in found] == [("FC001", "helpers.py")]
+    assert found[0].is_error
