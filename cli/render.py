@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from flowc.compiler.diagnostics import Diagnostic
+from flowc.compiler.diagnostics import Diagnostic, source_lines
 from flowc.compiler.rules import RULES
 
 from flowc import __version__
@@ -65,7 +65,7 @@ def _headline(d: Diagnostic, style: Style) -> str:
 def _excerpt(d: Diagnostic, text: str | None, style: Style) -> list[str]:
     if text is None:
         return []
-    lines = text.splitlines()
+    lines = source_lines(text)  # as Python counts lines: not at form feeds or U+2028
     if not 1 <= d.span.line <= len(lines):
         return []
     source = lines[d.span.line - 1].expandtabs(1)

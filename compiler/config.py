@@ -7,6 +7,7 @@ and never imports jsonschema, so the table is checked here, by the keywords that
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -14,7 +15,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
-from flowc.compiler.diagnostics import FlowcError
+from flowc.compiler.diagnostics import FlowcError, path_error
 from flowc.compiler.frozen import frozen
 
 
@@ -33,10 +34,22 @@ class Config:
 
 def find_pyproject(start: Path) -> Path | None:
     here = start.resolve()
-    here = here if here.is_dir() else here.parent
-    return next(
-        (d / "pyproject.toml" for d in (here, *here.parents) if (d / "pyproject.toml").is_file()), None
-    )
+    here = here if _checked(here.is_dir, here) else here.parent
+    return next((d / "pyproject.toml" for d in (here, *here.parents) if _is_file(d / "pyproject.toml")), None)
+
+
+def _is_file(path: Path) -> bool:
+    return _checked(path.is_file, path)
+
+
+def _checked(test: Callable[[], bool], path: Path) -> bool:
+    """`test()` of `path`; a path that cannot be looked at (a folder that may not be searched, a
+    name too long) is an error naming it, not a "no": a configuration passed over unseen would
+    silently change what is checked."""
+    try:
+        return test()
+    except OSError as exc:
+        raise path_error(path, exc) from None
 
 
 def load_config(start: Path, explicit: Path | None = None) -> Config:
@@ -54,9 +67,14 @@ def _read_table(path: Path) -> dict[str, Any] | None:
     """The validated `[tool.flowc]` table of `path`, None when it has none."""
     import tomllib  # only a project with a pyproject.toml pays for the TOML parser
 
+    from flowc.compiler.frontend.modules import read_regular  # the frontend, once there is a file
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = read_regular(path).decode("utf-8")  # not read_text: a FIFO would hang it
+        data = tomllib.loads(text.replace("\r\n", "\n").replace("\r", "\n"))  # as read_text gave it
+    except OSError as exc:
+        raise FlowcError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise FlowcError(f"{path}: cannot read configuration: {exc}") from exc
     tool = data.get("tool", {})
     table: dict[str, Any] | None = (
@@ -101,7 +119,7 @@ class ConfigFinder:
 
     def _search(self, directory: Path) -> Config:
         candidate = directory / "pyproject.toml"
-        table = _read_table(candidate) if candidate.is_file() else None
+        table = _read_table(candidate) if _is_file(candidate) else None
         if table is not None:
             return _from_table(candidate, table)
         return Config() if directory.parent == directory else self(directory.parent)
@@ -241,9 +259,22 @@ def _minimum(expected: float, value: object) -> str | None:
 
 
 def _pattern(expected: str, value: object) -> str | None:
-    if isinstance(value, str) and not re.search(expected, value):
+    if isinstance(value, str) and not _ecma_regex(expected).search(value):
         return f"{value!r} does not match {expected!r}"
     return None
+
+
+# a `$` that is neither escaped nor in a character class; those two are skipped whole
+_DOLLAR = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|(\$)")
+
+
+@functools.cache
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    """`pattern` read as JSON Schema reads it, in ECMA-262's dialect, where `$` (without the
+    multiline flag) is the end of the text only; Python's `$` also matches before a final
+    newline, which would let `namespace = "ml\\n"` through. The schema's patterns use nothing
+    else the two dialects read differently (a test holds it to that)."""
+    return re.compile(_DOLLAR.sub(lambda m: r"\Z" if m.group(1) else m.group(0), pattern))
 
 
 # The keywords config.schema.json may use: a check of one value, or None for keywords that

@@ -7,6 +7,7 @@ decide how they look. Nothing here prints.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 from flowc.compiler.frozen import frozen
@@ -54,6 +55,20 @@ class Diagnostic:
         return (self.span.path, self.span.line, self.span.col, self.code, self.message)
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")  # the only line ends of Python's tokenizer
+
+
+def source_lines(text: str) -> list[str]:
+    """`text`'s lines, numbered as Python's tokenizer and `ast` number them, which is how every
+    Span counts. Not `str.splitlines()`: that also ends a line at `\\f`, `\\v`, `\\x1c`-`\\x1e`,
+    U+0085, U+2028 and U+2029, which Python reads as characters within a line. As with
+    `splitlines`, a line end at the end of the text starts no further (empty) line."""
+    lines = _LINE_END.split(text)
+    if not lines[-1]:
+        lines.pop()
+    return lines
+
+
 def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Location order, duplicates removed (two passes may find the same fault)."""
     unique = {(d.code, d.span, d.message): d for d in diagnostics}
@@ -65,3 +80,9 @@ class FlowcError(Exception):
 
     The CLI's single error boundary turns it into a message and exit code 2.
     """
+
+
+def path_error(path: object, exc: OSError) -> FlowcError:
+    """The usage error for a path flowc cannot use (unreadable, a name too long, not a regular
+    file): the path and the operating system's reason, never a traceback."""
+    return FlowcError(f"{path}: {exc.strerror or exc}")

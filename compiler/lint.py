@@ -8,22 +8,28 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from flowc.compiler.batch import collector_paused
-from flowc.compiler.diagnostics import Diagnostic, FlowcError, Span, sort_diagnostics
+from flowc.compiler.diagnostics import Diagnostic, FlowcError, Span, path_error, sort_diagnostics
+from flowc.compiler.frontend.encoding import decode_source
 from flowc.compiler.frontend.loader import load_file
+from flowc.compiler.frontend.modules import read_regular
 from flowc.compiler.frontend.resolve import display_path
 from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.shipping import shipping_diagnostics
 
-_IMPORTS_FLOWC = re.compile(
-    rb"^[ \t]*(from[ \t]+flowc[ \t.]|import[ \t]+([\w.]+([ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*flowc\b)",
-    re.MULTILINE,
-)
+# A statement can import flowc only if it names both flowc and `import` or `from` on one line
+# (once `\` continuations are joined). Loose on purpose: a false match only costs a parse,
+# while a flow file skipped would pass unchecked; and linear, whatever the file holds.
+_FLOWC = re.compile(r"\bflowc\b")
+_IMPORT = re.compile(r"\b(?:import|from)\b")
+_CONTINUATION = re.compile(r"\\(?:\r\n|\r|\n)")
+_STATEMENT_END = re.compile(r"[\r\n;]")  # Python's line ends, and `;`
 _PYTHON_SUFFIXES = frozenset({".py", ".pyw", ""})
 _SKIP_DIRS = frozenset(
     {
@@ -82,33 +88,65 @@ ScopeOf = Callable[[Path], Scope]  # a directory (absolute, without links) → i
 def discover(
     paths: list[Path], scope_of: ScopeOf, force_exclude: bool = False
 ) -> Iterator[tuple[Path, Scope]]:
-    """Python files under `paths` with their Scope, in a stable order. A missing path is a usage
-    error. Files named in `paths` are kept even when excluded (ruff's rule: naming a file asks
-    for it) unless `force_exclude`: pre-commit names every file it checks."""
+    """Python files under `paths` with their Scope, in a stable order. A missing path, one that
+    cannot be looked at, and a named file that is not a regular file are usage errors. Files
+    named in `paths` are kept even when excluded (ruff's rule: naming a file asks for it)
+    unless `force_exclude`: pre-commit names every file it checks."""
     for path in paths:
-        if not path.exists():
-            raise FlowcError(f"{path}: no such file or directory")
-        if path.is_dir():
+        mode = _mode(path)
+        if stat.S_ISDIR(mode):
             where = path.resolve()
             if not (force_exclude and _excluded(where, scope_of(where))):
                 yield from _walk(path, where, scope_of)
         elif path.suffix in _PYTHON_SUFFIXES:  # pre-commit may pass any file; only Python is ours
+            if not stat.S_ISREG(mode):  # a FIFO would hang the read, /dev/zero never end it
+                raise FlowcError(f"{path}: not a regular file")
             where = path.parent.resolve()  # not the file's own link: it is governed by where it is
             scope = scope_of(where)
             if not (force_exclude and _excluded(where / path.name, scope)):
                 yield path, scope
 
 
+def _mode(path: Path) -> int:
+    """The type and mode of a path named on the command line; one that is missing or cannot be
+    looked at is a usage error naming it."""
+    try:
+        return path.stat().st_mode
+    except FileNotFoundError:
+        raise FlowcError(f"{path}: no such file or directory") from None
+    except OSError as exc:
+        raise path_error(path, exc) from None
+
+
 def _walk(root: Path, where: Path, scope_of: ScopeOf) -> Iterator[tuple[Path, Scope]]:
-    for dirpath, dirnames, filenames in os.walk(root):  # links to folders are not followed,
-        here = where / os.path.relpath(dirpath, root)  # so `here` has no links either
+    # links to folders are not followed, so `here` has no links either
+    for dirpath, dirnames, filenames in os.walk(root, onerror=_unreadable):
+        here = where / os.path.relpath(dirpath, root)
         dirnames[:] = sorted(
             d for d in dirnames if _walked(d) and not _excluded(here / d, scope_of(here / d))
         )
         scope = scope_of(here)
         for name in sorted(filenames):
-            if name.endswith(".py") and not _excluded(here / name, scope):
-                yield Path(dirpath, name), scope
+            path = Path(dirpath, name)
+            if name.endswith(".py") and _source_file(path) and not _excluded(here / name, scope):
+                yield path, scope
+
+
+def _unreadable(exc: OSError) -> None:
+    """A folder of the tree that cannot be listed stops the run (exit 2), rather than being
+    passed over: its flows would go unchecked, and as a diagnostic it could be ignored or
+    `--exit-zero`ed into a pass."""
+    raise path_error(exc.filename, exc) from None
+
+
+def _source_file(path: Path) -> bool:
+    """Whether a file found in a walk can be a source file: FIFOs, sockets and devices are not
+    (reading one may never end). One that cannot be looked at (a broken link) is kept, so that
+    the loader reports why it cannot be read."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True
 
 
 def _walked(name: str) -> bool:
@@ -138,9 +176,34 @@ def _matches(text: str, patterns: tuple[str, ...]) -> bool:
 def uses_flowc(path: Path) -> bool:
     """A cheap textual check: files that never import flowc are not flow files."""
     try:
-        return _IMPORTS_FLOWC.search(path.read_bytes().removeprefix(b"\xef\xbb\xbf")) is not None
+        data = read_regular(path)
     except OSError:
         return True  # let the loader report why it cannot be read
+    text = _text(data)
+    return _imports_flowc(text) or (not text.isascii() and _imports_flowc(_identifiers(text)))
+
+
+def _imports_flowc(text: str) -> bool:
+    if _FLOWC.search(text) is None:  # most files never name flowc: one pass decides
+        return False
+    statements = _STATEMENT_END.split(_CONTINUATION.sub(" ", text))
+    return any(_FLOWC.search(s) and _IMPORT.search(s) for s in statements)
+
+
+def _text(data: bytes) -> str:
+    """The file decoded as Python decodes it. One Python cannot read (FC001, FC002) is a flow
+    file if it reads as one: in UTF-16 or UTF-32 once its zero bytes go, in any other encoding
+    based on ASCII as Latin-1."""
+    decoded = decode_source(data, "")
+    return (decoded if isinstance(decoded, str) else data.decode("latin-1")).replace("\0", "")
+
+
+def _identifiers(text: str) -> str:
+    """`text` with identifiers as Python reads them: NFKC-normalised, so that `import` of a
+    fullwidth `flowc` imports flowc."""
+    import unicodedata  # only a non-ASCII file that names no flowc pays for it
+
+    return unicodedata.normalize("NFKC", text)
 
 
 def lint_paths(paths: list[Path], enabled: frozenset[str]) -> LintResult:

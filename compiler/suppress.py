@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import re
 import tokenize
 from dataclasses import dataclass, field
 
-from flowc.compiler.diagnostics import Diagnostic, Span
+from flowc.compiler.diagnostics import Diagnostic, Span, source_lines
 from flowc.compiler.rules import RULES, diagnostic
 
 _MARKER = re.compile(r"flowc:", re.IGNORECASE)
@@ -29,7 +28,9 @@ def find_suppressions(path: str, text: str) -> dict[int, Suppression]:
         return {}
     found: dict[int, Suppression] = {}
     try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        # lines as the tokenizer behind `ast` ends them: `tokenize` itself ends none at a lone `\r`
+        lines = iter([f"{line}\n" for line in source_lines(text)])
+        for tok in tokenize.generate_tokens(lambda: next(lines, "")):
             if tok.type == tokenize.COMMENT and (m := _COMMENT.search(tok.string)):
                 codes = _codes(m, tok.string)
                 line, col = tok.start

@@ -8,12 +8,15 @@ classes and imports. A `Project` finds the modules a flow imports under the sear
 from __future__ import annotations
 
 import ast
+import errno
 import functools
+import os
+import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flowc.compiler.diagnostics import Diagnostic, Span
+from flowc.compiler.diagnostics import Diagnostic, Span, source_lines
 from flowc.compiler.frontend.encoding import decode_source
 from flowc.compiler.rules import diagnostic
 
@@ -98,7 +101,7 @@ class Module:
 
     def _chars(self, line: int, byte_col: int) -> int:
         if not self._lines:
-            self._lines = self.text.splitlines()
+            self._lines = source_lines(self.text)
         if not 1 <= line <= len(self._lines):
             return byte_col
         prefix = self._lines[line - 1].encode("utf-8")[: byte_col - 1]
@@ -336,18 +339,39 @@ class Project:
 def _module_file(base: Path, parts: list[str]) -> Path | None:
     if not parts:
         init = base / "__init__.py"
-        return init if init.is_file() else None
+        return init if _visible(init) else None
     target = base.joinpath(*parts)
     for candidate in (target.with_suffix(".py"), target / "__init__.py"):
-        if candidate.is_file():
+        if _visible(candidate):
             return candidate
     return None
+
+
+def _visible(path: Path) -> bool:
+    """Whether Python's import system would find the module file `path`: one it cannot look at
+    (a name too long, a folder it may not search) it passes over, as it does a missing one."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of `path`, which must be a regular file: reading a FIFO waits for a writer
+    forever and a device like /dev/zero never ends, so those are an OSError like any file that
+    cannot be read. Opened without blocking (which a FIFO would), then checked, so nothing can
+    swap the file in between."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    with open(os.open(path, flags), "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
+        return file.read()
 
 
 def read_source(path: Path, display: str) -> str | Diagnostic:
     """A module's text, decoded as Python would (its BOM or `# coding:` declaration)."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as exc:
         return diagnostic("FC002", Span.file(display), detail=str(exc))
     return decode_source(data, display)

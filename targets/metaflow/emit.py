@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from flowc.compiler import ir
 from flowc.compiler import types as t
-from flowc.compiler.diagnostics import Diagnostic, Span
+from flowc.compiler.diagnostics import Diagnostic, Span, source_lines
 from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.shipping import encode_value, is_str_like, type_descriptor
@@ -532,7 +532,7 @@ class Emitter:
 
     def task_doc(self, task: ir.Task) -> str:
         if task.span.path not in self.lines:
-            self.lines[task.span.path] = self.ctx.sources.get(task.span.path, "").splitlines()
+            self.lines[task.span.path] = source_lines(self.ctx.sources.get(task.span.path, ""))
         lines = self.lines[task.span.path]
         line = lines[task.span.line - 1].strip() if 0 < task.span.line <= len(lines) else ""
         origin = self.ctx.program.flow(self.ctx.origins.get(task.id, self.ctx.entry.key))

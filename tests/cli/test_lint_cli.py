@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import ast
 import json
+import os
+import shlex
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -265,6 +268,134 @@ def test_broken_files_are_diagnostics_not_crashes(
     (tmp_path / name).write_bytes(content.encode("latin-1"))
     status, out, _ = run("lint", "--output-format", "json", name)
     assert (status, json_codes(out)) == (1, [code])
+
+
+BODY = textwrap.dedent(ERRORS).replace("from flowc import flow, step\n", "")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import os; from flowc import flow, step\n" + BODY,  # after `;`
+        ("import os\nfrom flowc import flow, step\n" + BODY).replace("\n", "\r"),  # old Mac line ends
+        "import os\n\x0cfrom flowc import flow, step\n" + BODY,  # a form feed in the indentation
+        "import os\nfrom \\\n    flowc import flow, step\n" + BODY,  # a `\\` continuation
+        "import os\nfrom \uff46\uff4c\uff4f\uff57\uff43 import flow, step\n" + BODY,  # NFKC: `flowc`
+    ],
+)
+def test_a_flow_file_is_linted_however_it_imports_flowc(run: Run, tmp_path: Path, source: str) -> None:
+    (tmp_path / "flow.py").write_bytes(source.encode("utf-8"))
+    code, out, _ = run("lint", "--output-format", "json", ".")
+    assert (code, json_codes(out)) == (1, ["FC206", "FC201", "FC202"])
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [("utf-16", "FC002"), ("utf-32", "FC002"), ("utf-16-be", "FC001")],  # the last: no BOM, NUL bytes
+)
+def test_a_flow_file_python_cannot_read_is_an_error_not_skipped(
+    run: Run, tmp_path: Path, encoding: str, expected: str
+) -> None:
+    (tmp_path / "flow.py").write_bytes(textwrap.dedent(ERRORS).encode(encoding))
+    code, out, _ = run("lint", "--output-format", "json", ".")
+    assert (code, json_codes(out)) == (1, [expected])
+
+
+# --- paths that cannot be read ----------------------------------------------------------------------
+
+
+def flowc_within(*args: str, cwd: Path, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    """`flowc ARGS` in a real process that must end in time: a read that waits forever fails."""
+    command = [*prefix, sys.executable, "-m", "flowc", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, timeout=120)
+
+
+def unprivileged(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`flowc ARGS` as a user file permissions apply to: root first drops its overrides."""
+    if os.geteuid() != 0:
+        return flowc_within(*args, cwd=cwd)
+    if shutil.which("capsh") is None:
+        pytest.skip("root reads any file; capsh is needed to drop that")
+    command = shlex.join([sys.executable, "-m", "flowc", *args])
+    drop = ("capsh", "--drop=cap_dac_override,cap_dac_read_search", "--", "-c", command)
+    return flowc_within(cwd=cwd, prefix=drop)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
+def test_a_fifo_in_a_walked_folder_is_not_source(tmp_path: Path) -> None:
+    project(tmp_path, flow=ERRORS)
+    os.mkfifo(tmp_path / "pipe.py")
+    result = flowc_within("lint", "--output-format", "json", ".", cwd=tmp_path)
+    assert (result.returncode, json_codes(result.stdout)) == (1, ["FC206", "FC201", "FC202"])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["lint", "pipe.py"],
+        ["lint", "flow.py", "pipe"],
+        ["lint", "--config", "pipe", "flow.py"],
+        ["lint", "/dev/zero"],
+        ["compile", "pipe.py", "-t", "argo"],
+        ["inspect", "pipe.py"],
+        ["compile", "/dev/zero", "-t", "argo"],
+    ],
+)
+def test_a_named_file_that_is_not_regular_is_a_usage_error(tmp_path: Path, args: list[str]) -> None:
+    project(tmp_path, flow=CLEAN)
+    os.mkfifo(tmp_path / "pipe.py")
+    os.mkfifo(tmp_path / "pipe")
+    result = flowc_within(*args, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "internal error" not in result.stderr
+
+
+LONG_NAME = "a" * 300  # longer than any file system allows a name to be
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["lint", f"{LONG_NAME}.py"],
+        ["lint", f"{LONG_NAME}/flow.py"],
+        ["lint", "--config", f"{LONG_NAME}.toml", "flow.py"],
+        ["compile", f"{LONG_NAME}.py", "-t", "argo"],
+        ["inspect", f"{LONG_NAME}.py:pipeline"],
+    ],
+)
+def test_a_path_the_os_refuses_is_a_usage_error(run: Run, tmp_path: Path, args: list[str]) -> None:
+    project(tmp_path, flow=CLEAN)
+    code, out, err = run(*args)
+    assert (code, out) == (2, "")
+    assert "internal error" not in err
+
+
+@pytest.mark.parametrize("mode", [0o000, 0o100, 0o600])  # nothing; search, not list; list, not search
+def test_an_unreadable_folder_in_a_walk_fails_the_run(tmp_path: Path, mode: int) -> None:
+    project(tmp_path, flow=CLEAN, sub__flow=ERRORS)
+    (tmp_path / "sub").chmod(mode)
+    try:
+        result = unprivileged("lint", ".", cwd=tmp_path)
+    finally:
+        (tmp_path / "sub").chmod(0o700)
+    assert result.returncode == 2, result.stderr
+    assert "sub" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["lint"], ["compile", "-t", "argo"], ["inspect"]])
+def test_a_named_file_in_a_folder_that_may_not_be_searched_is_a_usage_error(
+    tmp_path: Path, command: list[str]
+) -> None:
+    project(tmp_path, sub__flow=CLEAN)
+    (tmp_path / "sub").chmod(0o600)
+    try:
+        result = unprivileged(command[0], "sub/flow.py", *command[1:], cwd=tmp_path)
+    finally:
+        (tmp_path / "sub").chmod(0o700)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert "internal error" not in result.stderr
 
 
 # --- rule selection -------------------------------------------------------------------------------

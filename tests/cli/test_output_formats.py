@@ -149,6 +149,16 @@ def test_columns_count_characters_not_bytes(lint: Lint) -> None:
     assert _caret_under(err, 9, 18, 'pair("éééé", "x")')
 
 
+FORM_FEED = 'from flowc import step, flow\n\x0c\n@step\ndef a(x: int) -> int:\n    return x\n\n@flow\ndef f() -> None:\n    a("s")  # flowc: ignore[FC201]\n    a("t")\n'
+
+
+def test_the_excerpt_is_the_line_python_counts(lint: Lint) -> None:
+    """A form feed is no line end for Python: the excerpt must not be one line early."""
+    _, _, err = lint("full", FORM_FEED)
+    assert '    a("t")' in err
+    assert "ignore[FC201]" not in err
+
+
 # --- github ----------------------------------------------------------------------------------------------
 
 

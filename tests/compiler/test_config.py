@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +140,10 @@ def test_an_unknown_key_is_named(tmp_path: Path, table: str, key: str) -> None:
         ("[tool.flowc.argo]\nsize-budget = 10\n", "tool.flowc.argo.size-budget"),
         ('[tool.flowc.argo]\nkind = "cron"\n', "tool.flowc.argo.kind"),
         ('[tool.flowc]\nargo = "x"\n', "tool.flowc.argo"),
+        # `$` is the end of the text in JSON Schema's (ECMA-262) patterns, not before a last newline
+        ('[tool.flowc]\nnamespace = "ml\\n"\n', "tool.flowc.namespace"),
+        ('[tool.flowc]\nselect = ["FC2\\n"]\n', "tool.flowc.select.0"),
+        ('[tool.flowc.kfp]\ntoken-env = "TOKEN\\n"\n', "tool.flowc.kfp.token-env"),
     ],
 )
 def test_a_wrong_type_names_the_dotted_path(tmp_path: Path, table: str, path: str) -> None:
@@ -210,6 +218,21 @@ def test_an_explicit_config_governs_every_directory(tmp_path: Path, monkeypatch:
     find = ConfigFinder(inner)
     assert {find(tmp_path.resolve() / name).path for name in (".", "sub", "other")} == {inner}
     assert find.root(find(tmp_path.resolve())) == (tmp_path / "sub").resolve()  # as in ruff
+
+
+LONG_NAME = "a" * 300  # longer than any file system allows a name to be
+
+
+def test_a_folder_the_os_refuses_is_a_flowc_error_naming_it(tmp_path: Path) -> None:
+    for look in (find_pyproject, ConfigFinder(), load_config):
+        with pytest.raises(FlowcError, match=LONG_NAME):
+            look(tmp_path.resolve() / LONG_NAME)
+
+
+def test_an_explicit_config_the_os_refuses_is_a_flowc_error(tmp_path: Path) -> None:
+    for explicit in (tmp_path / LONG_NAME, tmp_path):
+        with pytest.raises(FlowcError):
+            ConfigFinder(explicit)
 
 
 def test_the_finder_reports_an_invalid_table(tmp_path: Path) -> None:
@@ -304,17 +327,63 @@ def _near(node: dict[str, Any]) -> st.SearchStrategy[object]:
     return st.one_of(options)
 
 
+def _ecma_pattern(validator: Any, expected: str, instance: object, _: object) -> Iterator[Any]:
+    """JSON Schema's `pattern`: an ECMA-262 search, whose `$` is the end of the text only.
+    jsonschema runs Python's `re.search`, whose `$` also matches before a last newline. A
+    pattern anchored at both ends, as the schema's are, is one Python `fullmatch` of its body."""
+    import jsonschema
+
+    body = expected.removeprefix("^").removesuffix("$")
+    assert f"^{body}$" == expected and "|" not in re.sub(r"\([^()]*\)", "", body), expected
+    if validator.is_type(instance, "string") and re.fullmatch(body, instance) is None:
+        yield jsonschema.ValidationError(f"{instance!r} does not match {expected!r}")
+
+
+def test_the_schema_patterns_read_alike_in_ecma_262_and_python() -> None:
+    """Nothing the two dialects read differently (`.`, `\\d`, `\\w`, `\\s`, flags, escapes)."""
+    for pattern in _patterns(schema()):
+        assert re.fullmatch(r"[\^$()|?*+{},\[\]A-Za-z0-9_-]*", pattern), pattern
+
+
+def _patterns(node: object) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            yield node["pattern"]
+        for value in node.values():
+            yield from _patterns(value)
+
+
+EDGES = ["", "a", "ml", "ml\n", "ml\r", "ml\n\n", "\nml", "ml\u2028", "FC2\n", "ALL\n", "A_1\n", "1A"]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node, an ECMA-262 engine")
+def test_the_pattern_check_agrees_with_an_ecma_262_engine() -> None:
+    cases = [(p, text) for p in _patterns(schema()) for text in EDGES]
+    script = "const c = JSON.parse(require('fs').readFileSync(0)); console.log(JSON.stringify(c.map(([p, s]) => new RegExp(p, 'u').test(s))))"
+    done = subprocess.run(
+        ["node", "-e", script],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    theirs = json.loads(done.stdout)
+    ours = [not list(schema_errors({"pattern": p}, text)) for p, text in cases]
+    assert ours == theirs
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_near(schema()))
 @example({"argo": {"size-budget": 10, "version": True}})
 @example({"argo": {"size-budget": 2048.0, "version": 3.0}, "targets": ["argo", "argo"]})
 @example({"allow-dirty": 1, "kfp": {"token-env": "1X", "experiment": ""}, "select": ["fc1", "ALL", "E501"]})
+@example({"namespace": "ml\n", "argo": {"namespace": "a\n", "token-env": "T\n"}, "select": ["FC2\n"]})
+@example({"kfp": {"namespace": "\nml", "token-env": "T\r"}, "ignore": ["ALL\n\n"], "extend-select": ["fc\n"]})
 def test_the_check_finds_what_jsonschema_finds(value: object) -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    theirs = {
-        (tuple(e.absolute_path), e.validator)
-        for e in jsonschema.Draft202012Validator(schema()).iter_errors(value)
-    }
+    validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
+    theirs = {(tuple(e.absolute_path), e.validator) for e in validator(schema()).iter_errors(value)}
     ours = {(e.path, e.keyword) for e in schema_errors(schema(), value)}
     assert ours == theirs
 

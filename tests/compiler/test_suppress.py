@@ -92,6 +92,27 @@ def test_the_line_of_the_diagnostic_in_a_multiline_call(tmp_path: Path) -> None:
     assert lint_tail(tmp_path, tail) == []
 
 
+@pytest.mark.parametrize("end", ["\r", "\r\n"])
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [
+        ("    train(d)  # flowc: ignore[FC201]\n", []),
+        ("    # flowc: ignore[FC201]\n    train(d)\n", [("FC010", 9, 5), ("FC201", 10, 11)]),
+    ],
+)
+def test_lines_end_as_python_ends_them(
+    tmp_path: Path, end: str, tail: str, expected: list[tuple[str, int, int]]
+) -> None:
+    """A lone `\\r` ends a line for Python (and so for `ast`'s line numbers), not for `tokenize`."""
+    assert positions(lint_source(tmp_path, (HEADER + tail).replace("\n", end))) == expected
+
+
+@pytest.mark.parametrize("within", ["\x0c", "\x0b", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_characters_splitlines_would_end_a_line_at_are_within_it(tmp_path: Path, within: str) -> None:
+    tail = f"    s = '{within}'\n    # flowc: ignore[FC201]\n    train(d)\n"
+    assert lint_tail(tmp_path, tail) == [("FC010", 10, 5), ("FC201", 11, 11)]
+
+
 @pytest.mark.parametrize(
     "tail",
     [

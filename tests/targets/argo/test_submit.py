@@ -260,7 +260,7 @@ def test_status_follows_the_phases_and_the_pods(tmp_path: Path, server: ArgoServ
 
 
 def test_401_says_to_check_the_token(tmp_path: Path, server: ArgoServer) -> None:
-    conn = submit.connection({}, {"ARGO_TOKEN": "wrong"}, server=server.url)  # names where it came from
+    conn = submit.connection({}, {"ARGO_TOKEN": "wrong"}, server=server.url)
     with pytest.raises(submit.SubmitError, match=r"401.*ARGO_TOKEN"):
         submit.submit(conn, prepared(tmp_path))
 

@@ -229,7 +229,7 @@ def test_a_wrong_argument_type_is_refused_by_the_server(tmp_path: Path, server: 
 
 
 def test_401_says_to_check_the_token(tmp_path: Path, server: KfpServer) -> None:
-    conn = submit.connection({}, {"KF_PIPELINES_TOKEN": "wrong"}, server=server.url)  # names where it came from
+    conn = submit.connection({}, {"KF_PIPELINES_TOKEN": "wrong"}, server=server.url)
     with pytest.raises(submit.SubmitError, match=r"401.*KF_PIPELINES_TOKEN"):
         run(server, package(tmp_path), conn)
     assert len(server.received) == 1  # one health check, not the SDK's five
