@@ -21,7 +21,7 @@ from flowc.cli.options import split_target
 from flowc.compiler.batch import skip_final_collection
 from flowc.compiler.config import Config, governing_config
 from flowc.compiler.diagnostics import FlowcError
-from flowc.targets import CompileOptions, Output, load_target
+from flowc.targets import COMPILED_MARK, CompileOptions, Output, load_target
 
 from flowc import __version__
 
@@ -143,9 +143,6 @@ def _refuse_sources(directory: Path, outputs: list[Output], sources: dict[str, s
             )
 
 
-_COMPILED_MARK = b": compiled by flowc from "  # in the first line of every Python file flowc writes
-
-
 def _compiled_or_absent(path: Path) -> bool:
     try:
         if not stat.S_ISREG(path.stat().st_mode):
@@ -156,7 +153,7 @@ def _compiled_or_absent(path: Path) -> bool:
         return True
     except OSError:
         return False  # unreadable: not ours to replace
-    return first.startswith(b'"""') and _COMPILED_MARK in first
+    return first.startswith(b'"""') and COMPILED_MARK.encode() in first
 
 
 def _report_sizes(target: str, output: Output) -> None:

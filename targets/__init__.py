@@ -27,6 +27,11 @@ class CompileOptions:
     sources: dict[str, str] = field(default_factory=dict)  # module texts read by the frontend
 
 
+# In the first line of every Python file a target writes: `compile` replaces only such files,
+# since a Metaflow file is named after its flow and may meet a user's module of that name.
+COMPILED_MARK = ": compiled by flowc from "
+
+
 @frozen
 class Output:
     """One file a target produces: its name in the output directory and its exact bytes."""

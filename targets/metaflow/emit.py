@@ -22,6 +22,7 @@ from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
 from flowc.compiler.shipping import encode_value, is_str_like, type_descriptor
 from flowc.compiler.values import quantity
+from flowc.targets import COMPILED_MARK
 from flowc.targets.metaflow import lower as lw
 from flowc.targets.metaflow.names import (
     FLOWSPEC_MEMBERS,
@@ -245,7 +246,7 @@ class Emitter:
         used |= {"schedule"} if entry.options.schedule is not None else set()
         imports = sorted({"FlowSpec", "JSONType", "Parameter", "step"} | used)
         doc = (
-            f'"""{entry.name}: compiled by flowc from {_module_file(entry.module)} (flow `{entry.function}`).\n\n'
+            f'"""{entry.name}{COMPILED_MARK}{_module_file(entry.module)} (flow `{entry.function}`).\n\n'
             f"Check it with `python {entry.name}.py check`, run it with `python {entry.name}.py run`\n"
             "(parameters as `--name value`). Each step runs its shipped script (below, with what\n"
             "it needs from its module) through `run_script`; outputs are artifacts named\n"
