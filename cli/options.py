@@ -7,7 +7,8 @@ import stat
 from pathlib import Path
 
 from flowc.compiler.config import Config
-from flowc.compiler.diagnostics import FlowcError, path_error
+from flowc.compiler.diagnostics import FlowcError
+from flowc.compiler.frontend.modules import path_mode
 from flowc.compiler.rules import select_codes, unknown_selectors
 
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
@@ -22,8 +23,8 @@ def split_target(target: str) -> tuple[Path, str | None]:
         path, flow = Path(head), name
     else:
         path, flow = Path(target), None
-    mode = _mode(path)
-    if mode is None and sep and stat.S_ISREG(_mode(Path(head)) or 0):  # `flows.py:`, `flows.py:a-b`
+    mode = path_mode(path)
+    if mode is None and sep and stat.S_ISREG(path_mode(Path(head)) or 0):  # `flows.py:`, `flows.py:a-b`
         raise FlowcError(f"{target}: after `:` comes the name of a flow in {head}, e.g. {head}:training")
     if mode is None:
         raise FlowcError(f"{path}: no such file or directory")
@@ -32,17 +33,6 @@ def split_target(target: str) -> tuple[Path, str | None]:
     if not stat.S_ISREG(mode):  # a FIFO would hang the read, /dev/zero never end it
         raise FlowcError(f"{path}: not a regular file; give a flow file")
     return path, flow
-
-
-def _mode(path: Path) -> int | None:
-    """The type and mode of `path`, None when there is nothing there; a path that cannot be
-    looked at (unreadable, a name too long) is a usage error naming it."""
-    try:
-        return path.stat().st_mode
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except OSError as exc:
-        raise path_error(path, exc) from None
 
 
 def enabled_codes(

@@ -17,7 +17,7 @@ from flowc.compiler.batch import collector_paused
 from flowc.compiler.diagnostics import Diagnostic, FlowcError, Span, path_error, sort_diagnostics
 from flowc.compiler.frontend.encoding import decode_source
 from flowc.compiler.frontend.loader import load_file
-from flowc.compiler.frontend.modules import read_regular
+from flowc.compiler.frontend.modules import path_mode, read_regular
 from flowc.compiler.frontend.resolve import display_path
 from flowc.compiler.frozen import frozen
 from flowc.compiler.rules import diagnostic
@@ -93,7 +93,9 @@ def discover(
     named in `paths` are kept even when excluded (ruff's rule: naming a file asks for it)
     unless `force_exclude`: pre-commit names every file it checks."""
     for path in paths:
-        mode = _mode(path)
+        mode = path_mode(path)
+        if mode is None:
+            raise FlowcError(f"{path}: no such file or directory")
         if stat.S_ISDIR(mode):
             where = path.resolve()
             if not (force_exclude and _excluded(where, scope_of(where))):
@@ -105,17 +107,6 @@ def discover(
             scope = scope_of(where)
             if not (force_exclude and _excluded(where / path.name, scope)):
                 yield path, scope
-
-
-def _mode(path: Path) -> int:
-    """The type and mode of a path named on the command line; one that is missing or cannot be
-    looked at is a usage error naming it."""
-    try:
-        return path.stat().st_mode
-    except FileNotFoundError:
-        raise FlowcError(f"{path}: no such file or directory") from None
-    except OSError as exc:
-        raise path_error(path, exc) from None
 
 
 def _walk(root: Path, where: Path, scope_of: ScopeOf) -> Iterator[tuple[Path, Scope]]:

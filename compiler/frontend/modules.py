@@ -16,7 +16,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flowc.compiler.diagnostics import Diagnostic, Span, source_lines
+from flowc.compiler.diagnostics import Diagnostic, Span, path_error, source_lines
 from flowc.compiler.frontend.encoding import decode_source
 from flowc.compiler.rules import diagnostic
 
@@ -354,6 +354,18 @@ def _visible(path: Path) -> bool:
         return path.is_file()
     except OSError:
         return False
+
+
+def path_mode(path: Path) -> int | None:
+    """The type and mode of a path the user named, None when there is nothing there; one that
+    cannot be looked at (a folder that may not be searched, a name too long) is a usage error
+    naming it."""
+    try:
+        return path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise path_error(path, exc) from None
 
 
 def read_regular(path: Path) -> bytes:
