@@ -114,13 +114,13 @@ def _github(diagnostics: list[Diagnostic]) -> str:
         s = d.span
         where = _from_root(s.path, root) or os.path.abspath(s.path)
         props = f"title=flowc ({d.code}),file={_escape_property(where)},line={s.line},col={s.col},endLine={s.end_line},endColumn={s.end_col}"
-        out.append(f"::{level} {props}::{_escape_data(_with_notes(d))}\n")
+        out.append(f"::{level} {props}::{_escape_data(f'{d.code} {_with_notes(d)}')}\n")
     return "".join(out)
 
 
 def _with_notes(d: Diagnostic) -> str:
-    """The code, message and notes as one text: annotations and SARIF results have no notes field."""
-    return "\n".join([f"{d.code} {d.message}", *(f"note: {n}" for n in d.notes)])
+    """The message and notes as one text: annotations and SARIF results have no notes field."""
+    return "\n".join([d.message, *(f"note: {n}" for n in d.notes)])
 
 
 def _repository_root() -> Path:
@@ -189,7 +189,7 @@ def _sarif_result(d: Diagnostic, index: int, root: Path) -> dict[str, Any]:
         "ruleId": d.code,
         "ruleIndex": index,
         "level": "error" if d.is_error else "warning",
-        "message": {"text": _with_notes(d).partition(" ")[2]},
+        "message": {"text": _with_notes(d)},
         "locations": [
             {
                 "physicalLocation": {
