@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from flowc.cli import render
+from flowc.cli.load import failure_code
 from flowc.cli.options import check_selectors, enabled_codes
 from flowc.compiler.batch import skip_final_collection
 from flowc.compiler.config import ConfigFinder
@@ -49,7 +50,7 @@ def lint(
     scopes = scopes_from(ConfigFinder(config), *given)
     result = lint_project(paths or [Path(".")], scopes, force_exclude)
     render.render(output_format, result.diagnostics, result.sources, len(result.files))
-    if any(d.code.startswith("FC9") for d in result.diagnostics):
+    if failure_code(result.diagnostics) == 2:
         return 2  # flowc itself failed: not the user's flow
     return 1 if result.errors and not exit_zero else 0
 

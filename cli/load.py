@@ -65,9 +65,18 @@ def compile_or_report(
     always shown)."""
     assert loaded.program is not None
     result = load_target(target).compile(loaded.program, options)
-    shown = shown_diagnostics(result.diagnostics, loaded.sources, settings)
-    if not result.ok and not any(d.is_error for d in shown):
-        shown = list(result.diagnostics)  # no output without them: a suppressed error still stops it
-    if shown:
-        render.render("full", shown, loaded.sources, 1, summary=False)
+    report_stopping(result.diagnostics, loaded.sources, settings, failed=not result.ok)
     return result.outputs if result.ok else failure_code(result.diagnostics)
+
+
+def report_stopping(
+    diagnostics: Sequence[Diagnostic], sources: dict[str, str], settings: Config, failed: bool
+) -> None:
+    """Print what the configuration and suppressions leave of `diagnostics`; all of them when
+    they `failed` a stage that has no output without them, so a suppressed error still says
+    why it stops."""
+    shown = shown_diagnostics(diagnostics, sources, settings)
+    if failed and not any(d.is_error for d in shown):
+        shown = list(diagnostics)
+    if shown:
+        render.render("full", shown, sources, 1, summary=False)

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from flowc.cli import render
-from flowc.cli.load import load_or_report, shown_diagnostics
+from flowc.cli.load import load_or_report, report_stopping
 from flowc.cli.options import split_target
 from flowc.compiler.config import Config, governing_config
 from flowc.compiler.diagnostics import FlowcError
@@ -99,12 +98,8 @@ def _shipped_or_report(loaded: LoadResult, settings: Config) -> dict[str, Script
     assert loaded.program is not None
     scripts = ship_all(loaded.program, loaded.sources)
     found = [d for script in scripts.values() for d in script.diagnostics]
-    shown = shown_diagnostics(found, loaded.sources, settings)
-    failed = any(d.is_error for d in found)
-    if failed and not any(d.is_error for d in shown):
-        shown = found  # as for compile: a step that can't be shipped has no script to run
-    if shown:
-        render.render("full", shown, loaded.sources, 1, summary=False)
+    failed = any(d.is_error for d in found)  # as for compile: a step not shipped has no script
+    report_stopping(found, loaded.sources, settings, failed)
     return None if failed else scripts
 
 
