@@ -136,20 +136,12 @@ class FakeServer:
         return [r for r in self.received if r.method == method and r.path.startswith(prefix)]
 
     def injected(self, request: str) -> tuple[int, str] | None:
-        """The first injected answer for `request`, taken off the list (under the lock)."""
-        for i, (prefix, status, message) in enumerate(self.errors):
-            if request.startswith(prefix):
-                del self.errors[i]
-                return status, message
-        return None
+        """The first injected error for `request`, taken off the list (under the lock)."""
+        return _take(self.errors, request)
 
     def page(self, request: str) -> tuple[int, str] | None:
         """The first injected page for `request`, taken off the list (under the lock)."""
-        for i, (prefix, status, text) in enumerate(self.pages):
-            if request.startswith(prefix):
-                del self.pages[i]
-                return status, text
-        return None
+        return _take(self.pages, request)
 
     def fail(self, message: str) -> None:
         with self.lock:
@@ -161,6 +153,14 @@ class FakeServer:
 
     def unauthorized(self, headers: dict[str, str]) -> bool:
         return self.token is not None and headers.get("authorization") != f"Bearer {self.token}"
+
+
+def _take(injected: list[tuple[str, int, str]], request: str) -> tuple[int, str] | None:
+    for i, (prefix, status, text) in enumerate(injected):
+        if request.startswith(prefix):
+            del injected[i]
+            return status, text
+    return None
 
 
 def _handler(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
